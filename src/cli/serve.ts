@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import { verifySecret } from '../auth/secrets.js';
+import { resolveConfig, type GatewayConfig, type OptionName } from '../config.js';
+import { Gateway } from '../gateway/server.js';
+import { DEMO_API_KEY, DEMO_FILE, DEMO_SLUG } from '../instances/demo.js';
+import { parseInstances } from '../instances/instance-file.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+import { VERSION } from '../version.js';
+import { parseFlags } from './args.js';
+import { importFiles } from './import.js';
+import { createLogger } from './logger.js';
+
+const SERVE_FLAGS: readonly OptionName[] = [
+  'host', 'port', 'shard', 'shards', 'data', 'database', 'import', 'demo', 'rate-limit', 'rate-window-ms', 'rate-budget',
+  'max-payload', 'ping-interval-ms', 'flood-limit', 'flood-window-ms', 'send-buffer-limit', 'connections-per-second',
+  'connections-per-address', 'password-failures', 'password-window-ms', 'token-ttl-ms', 'status-url', 'status-timeout-ms',
+  'status-cache-ms', 'event-poll-ms', 'synchronous', 'log-level',
+];
+
+/** Creates the demo instance on an empty store; true when the demo is there with its published key. */
+async function ensureDemo(store: Store): Promise<boolean> {
+  if ((await store.listInstances()).length === 0) await store.importInstances(await parseInstances(DEMO_FILE, 'built-in demo'));
+  const demo = await store.instanceBySlug(DEMO_SLUG);
+  return demo?.apiKeyHash != null && (await verifySecret(DEMO_API_KEY, demo.apiKeyHash));
+}
+
+function banner(config: GatewayConfig, port: number, demo: boolean): string {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const lines = [`ConcertPOS ${VERSION} gateway, shard ${config.shard}, listening on ws://${host}:${port}/`];
+  if (demo) {
+    lines.push(`Point a terminal at: ws://${host}:${port}/?instance=${DEMO_SLUG}&Content-Type=json`);
+    lines.push(`Demo instance: slug "${DEMO_SLUG}", api_key "${DEMO_API_KEY}" (bar 3 "Backstage" has the password 1234)`);
+  }
+  return lines.join('\n');
+}
+
+/** Runs one gateway process until SIGTERM or SIGINT, then shuts down cleanly. */
+export async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
+  const store = await openStore(config);
+  try {
+    if (config.imports.length > 0) await importFiles(store, config.imports);
+    const demo = config.demo ? await ensureDemo(store) : false;
+    if (!config.rateLimit) log.warn('rate limits are off (--no-rate-limit): for benchmarks and load tests only');
+    const gateway = await Gateway.start({ config, store, log, version: VERSION });
+    console.log(banner(config, gateway.port, demo));
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        log.info({ signal }, 'shutting down');
+        process.off('SIGTERM', stop).off('SIGINT', stop);
+        gateway.close().then(resolve, resolve);
+      };
+      process.on('SIGTERM', stop).on('SIGINT', stop);
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+/** `concertpos serve [flags]` */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { flags } = parseFlags(argv, SERVE_FLAGS);
+  const config = resolveConfig({ demo: true, ...flags });
+  await runGateway(config, createLogger(config.logLevel, config.shard));
+  return 0;
+}

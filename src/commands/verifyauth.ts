@@ -1,0 +1,24 @@
+import { ProtocolError } from '../protocol/errors.js';
+import { requireId, type Params } from '../protocol/params.js';
+import { badParameter } from '../protocol/errors.js';
+import { defineCommand } from './command.js';
+
+/** verifyauth: trades a POS password for a signed, expiring token. */
+export default defineCommand({
+  name: 'verifyauth',
+  parse(params: Params) {
+    const workplace = requireId(params, 'workplace');
+    const password = params.password;
+    if (password === undefined || password === null) throw badParameter('password', 'password is required', true);
+    if ((typeof password !== 'string' && typeof password !== 'number') || String(password).length > 256) {
+      throw badParameter('password', 'password must be a string of at most 256 characters');
+    }
+    return { workplace, password: String(password) };
+  },
+  async run({ workplace, password }, ctx) {
+    const pos = await ctx.store.pos(ctx.instance.id, workplace);
+    if (!pos) throw new ProtocolError('not_found', `Point of sale ${workplace} does not exist`, 'workplace');
+    const { success, token } = await ctx.posGuard.verify(ctx.instance.id, pos, password);
+    return { event: 'verifyauth', parameters: { success, password: token, workplace } };
+  },
+});

@@ -1,0 +1,23 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Store } from '../store/store.js';
+
+function json(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/** Plain HTTP on the gateway port: liveness and readiness (PROTOCOL.md §9). */
+export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: { store: Store; shard: string }): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method_not_allowed' });
+  if (path === '/healthz') return json(res, 200, { status: 'ok', shard: ctx.shard });
+  if (path === '/readyz') {
+    try {
+      await ctx.store.ping();
+      return json(res, 200, { status: 'ready', shard: ctx.shard });
+    } catch {
+      return json(res, 503, { status: 'store unreachable', shard: ctx.shard });
+    }
+  }
+  json(res, 404, { error: 'not_found' });
+}

@@ -1,0 +1,204 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { PosGuard } from '../auth/pos-guard.js';
+import type { GatewayConfig } from '../config.js';
+import { contentTypeOf } from '../protocol/codec.js';
+import { broadcastEnvelope, errorEnvelope } from '../protocol/envelope.js';
+import type { Store } from '../store/store.js';
+import type { Instance, StoredEvent } from '../store/types.js';
+import { AddressLimiter } from './address-limiter.js';
+import { CLOSE, Connection } from './connection.js';
+import { Dispatcher } from './dispatch.js';
+import { EventRelay } from './event-relay.js';
+import { handleHttp } from './http.js';
+import { RateLimiter, SlidingCounter } from './rate-limiter.js';
+import { StatusService } from './status.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  store: Store;
+  log: Logger;
+  version: string;
+  now?: () => Date;
+}
+
+/**
+ * One gateway process: an HTTP server whose upgrades become terminal
+ * connections of the tenant named in the query, and an event relay that
+ * delivers updatepos and broadcasts published by any process sharing the store.
+ */
+export class Gateway {
+  readonly #o: Required<GatewayOptions>;
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  readonly #dispatcher: Dispatcher;
+  readonly #addresses: AddressLimiter | undefined;
+  readonly #byInstance = new Map<number, Set<Connection>>();
+  readonly #relay: EventRelay;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #closing = false;
+
+  private constructor(options: Required<GatewayOptions>, signingKey: Buffer) {
+    this.#o = options;
+    const { config, store, log, now } = options;
+    const posGuard = new PosGuard({
+      store,
+      signingKey,
+      maxFailures: config.passwordFailures,
+      windowMs: config.passwordWindowMs,
+      tokenTtlMs: config.tokenTtlMs,
+      now,
+    });
+    const status = new StatusService({ store, url: config.statusUrl, timeoutMs: config.statusTimeoutMs, cacheMs: config.statusCacheMs, now: () => now().getTime() });
+    this.#dispatcher = new Dispatcher({ store, config, posGuard, status, version: options.version, log, now });
+    this.#addresses = config.rateLimit ? new AddressLimiter(config.connectionsPerSecond, config.connectionsPerAddress) : undefined;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload, perMessageDeflate: false });
+    this.#http = createServer((req, res) => this.#onHttp(req, res));
+    this.#http.on('upgrade', (req, socket, head) => void this.#onUpgrade(req, socket, head));
+    this.#relay = new EventRelay(store, config.eventPollMs, (event) => this.#deliver(event), log);
+  }
+
+  /** Starts a gateway listening on the configured host and port. */
+  static async start(options: GatewayOptions): Promise<Gateway> {
+    const full: Required<GatewayOptions> = { now: () => new Date(), ...options };
+    const gateway = new Gateway(full, await options.store.signingKey());
+    await gateway.#relay.start();
+    await new Promise<void>((resolve, reject) => {
+      gateway.#http.once('error', reject);
+      gateway.#http.listen(options.config.port, options.config.host, () => {
+        gateway.#http.off('error', reject);
+        resolve();
+      });
+    });
+    gateway.#heartbeat = setInterval(() => gateway.#pingAll(), options.config.pingIntervalMs);
+    gateway.#heartbeat.unref();
+    return gateway;
+  }
+
+  /** The port actually listened on (useful with port 0). */
+  get port(): number {
+    const address = this.#http.address();
+    return typeof address === 'object' && address ? address.port : this.#o.config.port;
+  }
+
+  /** Open terminal connections, all instances together. */
+  get connectionCount(): number {
+    let n = 0;
+    for (const set of this.#byInstance.values()) n += set.size;
+    return n;
+  }
+
+  #onHttp(req: IncomingMessage, res: ServerResponse): void {
+    handleHttp(req, res, { store: this.#o.store, shard: this.#o.config.shard }).catch((e: unknown) => {
+      this.#o.log.error({ err: e, path: req.url }, 'http request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":"internal_error"}');
+    });
+  }
+
+  /** Path is `/` or `/SHARD[/]` for a configured shard name; anything else is 404. */
+  #pathAllowed(pathname: string): boolean {
+    if (pathname === '/') return true;
+    const name = pathname.replace(/^\//, '').replace(/\/$/, '');
+    return this.#o.config.shards.includes(name);
+  }
+
+  async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (this.#closing) return refuse(socket, 503, 'Service Unavailable');
+    if (!this.#pathAllowed(url.pathname)) return refuse(socket, 404, 'Not Found');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (this.#addresses && !this.#addresses.admit(address, Date.now())) return refuse(socket, 429, 'Too Many Requests');
+    let instance: Instance | null = null;
+    const slug = url.searchParams.get('instance') ?? '';
+    try {
+      instance = slug ? await this.#o.store.instanceBySlug(slug) : null;
+    } catch (e) {
+      this.#addresses?.release(address);
+      this.#o.log.error({ err: e }, 'instance lookup failed');
+      return refuse(socket, 503, 'Service Unavailable');
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!instance) {
+        ws.on('close', () => this.#addresses?.release(address));
+        ws.on('error', () => ws.terminate());
+        ws.send(JSON.stringify(errorEnvelope('invalid_instance', { message: 'Unknown or missing instance: connect with ?instance=SLUG' })));
+        ws.close(CLOSE.invalidInstance, 'invalid_instance');
+        return;
+      }
+      this.#accept(ws, instance, url, address);
+    });
+  }
+
+  #accept(ws: WebSocket, instance: Instance, url: URL, address: string): void {
+    const { config, log, now } = this.#o;
+    const conn = new Connection(ws, {
+      slug: instance.slug,
+      instanceId: instance.id,
+      contentType: contentTypeOf(url.searchParams.get('Content-Type')),
+      address,
+      rateLimiter: config.rateLimit ? new RateLimiter(config.rateBudget, config.rateWindowMs) : undefined,
+      flood: new SlidingCounter(config.floodLimit, config.floodWindowMs),
+      sendBufferLimit: config.sendBufferLimit,
+    });
+    let set = this.#byInstance.get(instance.id);
+    if (!set) this.#byInstance.set(instance.id, (set = new Set()));
+    set.add(conn);
+    const opened = Date.now();
+    let requests = 0;
+    ws.on('pong', () => (conn.missedPings = 0));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      requests += 1;
+      const frame = isBinary ? null : rawToString(data);
+      void conn.enqueue(async () => {
+        const result = await this.#dispatcher.dispatch(conn, frame);
+        conn.send(result.envelope);
+        if (result.rejectedEarly && conn.flood.hit(now().getTime())) conn.close(CLOSE.policy, 'too many invalid frames');
+      });
+    });
+    ws.on('error', (err) => log.debug({ err: err.message, instance: instance.slug }, 'websocket error'));
+    ws.on('close', (code) => {
+      set.delete(conn);
+      this.#addresses?.release(address);
+      log.info({ instance: instance.slug, address, shard: config.shard, code, requests, ms: Date.now() - opened }, 'connection closed');
+    });
+  }
+
+  #deliver(event: StoredEvent): void {
+    const envelope = broadcastEnvelope(event.message, event.parameters);
+    const targets = event.instanceId === null ? [...this.#byInstance.values()] : [this.#byInstance.get(event.instanceId) ?? new Set()];
+    for (const set of targets) for (const conn of set) conn.send(envelope);
+  }
+
+  #pingAll(): void {
+    for (const set of this.#byInstance.values()) for (const conn of set) conn.ping();
+  }
+
+  /**
+   * Stops taking connections, lets requests in flight finish (a sale that
+   * was started is booked and answered), then closes every connection with 1001.
+   */
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#heartbeat);
+    await this.#relay.stop();
+    const all = [...this.#byInstance.values()].flatMap((set) => [...set]);
+    const deadline = Date.now() + 5000;
+    while (all.some((c) => c.pending > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    for (const conn of all) conn.close(CLOSE.goingAway, 'gateway shutting down');
+    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    this.#http.closeAllConnections();
+  }
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}

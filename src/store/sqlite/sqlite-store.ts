@@ -1,0 +1,380 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { GENESIS_HASH, rowHash } from '../../domain/ledger.js';
+import type { InstanceImport } from '../../instances/instance-spec.js';
+import { toLedgerRow, toLicense, toPaymentMethod, toPos, toProduct, viewDigest } from '../rows.js';
+import type { Store } from '../store.js';
+import type {
+  AppendResult,
+  BookedTicket,
+  DeviceRegistration,
+  DeviceResult,
+  GatewayEvent,
+  IdempotencyLookup,
+  Instance,
+  LedgerRow,
+  License,
+  PaymentMethod,
+  PointOfSale,
+  Product,
+  StoredEvent,
+  TicketDraft,
+  TransactionQuery,
+} from '../types.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+type Db = Database.Database;
+
+export interface SqliteOptions {
+  /** Path of the database file, or ':memory:'. */
+  file: string;
+  /** PRAGMA synchronous: FULL survives power loss, NORMAL only process crashes. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. Several gateway processes
+ * may share the file; writers take SQLite's write lock (BEGIN IMMEDIATE), so
+ * appends are serialised and IDs stay gapless.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Db;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.#db = new Database(options.file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.#db.pragma('busy_timeout = 10000');
+    this.#db.pragma('foreign_keys = ON');
+  }
+
+  /** The raw connection, for tests that tamper with the file on purpose. */
+  get database(): Db {
+    return this.#db;
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.#db;
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    db.transaction(() => {
+      const done = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as Row).version as number));
+      for (const m of MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      }
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('signing_key', randomBytes(32).toString('base64'));
+    }).immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async ping(): Promise<void> {
+    this.#prepare('SELECT 1').get();
+  }
+
+  /** Prepared statements are cached: preparing costs more than running. */
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #get(sql: string, ...args: unknown[]): Row | undefined {
+    return this.#prepare(sql).get(...args) as Row | undefined;
+  }
+
+  #all(sql: string, ...args: unknown[]): Row[] {
+    return this.#prepare(sql).all(...args) as Row[];
+  }
+
+  async instanceBySlug(slug: string): Promise<Instance | null> {
+    const r = this.#get('SELECT id, slug, name, api_key_hash FROM instances WHERE slug = ?', slug);
+    return r ? toInstance(r) : null;
+  }
+
+  async listInstances(): Promise<Instance[]> {
+    return this.#all('SELECT id, slug, name, api_key_hash FROM instances ORDER BY id').map(toInstance);
+  }
+
+  async config(instanceId: number): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const r of this.#all('SELECT key, value FROM config WHERE instance_id = ? ORDER BY key', instanceId)) {
+      out[String(r.key)] = String(r.value);
+    }
+    return out;
+  }
+
+  async license(instanceId: number, licenseKey: string): Promise<License | null> {
+    const r = this.#get('SELECT * FROM licenses WHERE instance_id = ? AND license_key = ?', instanceId, licenseKey);
+    return r ? toLicense(r) : null;
+  }
+
+  async listPos(instanceId: number): Promise<PointOfSale[]> {
+    return this.#all('SELECT * FROM pos WHERE instance_id = ? ORDER BY id', instanceId).map(toPos);
+  }
+
+  async pos(instanceId: number, posId: number): Promise<PointOfSale | null> {
+    const r = this.#get('SELECT * FROM pos WHERE instance_id = ? AND id = ?', instanceId, posId);
+    return r ? toPos(r) : null;
+  }
+
+  async product(instanceId: number, productId: number): Promise<Product | null> {
+    const r = this.#get('SELECT * FROM products WHERE instance_id = ? AND id = ?', instanceId, productId);
+    return r ? toProduct(r) : null;
+  }
+
+  async productsOfPos(instanceId: number, posId: number): Promise<Product[]> {
+    return this.#all(
+      `SELECT p.* FROM pos_products a JOIN products p ON p.instance_id = a.instance_id AND p.id = a.product_id
+       WHERE a.instance_id = ? AND a.pos_id = ? ORDER BY p.id`,
+      instanceId,
+      posId,
+    ).map(toProduct);
+  }
+
+  async paymentMethodsOfPos(instanceId: number, posId: number): Promise<PaymentMethod[]> {
+    return this.#all(
+      `SELECT m.* FROM pos_payment_methods a JOIN payment_methods m ON m.instance_id = a.instance_id AND m.id = a.payment_id
+       WHERE a.instance_id = ? AND a.pos_id = ? ORDER BY m.id`,
+      instanceId,
+      posId,
+    ).map(toPaymentMethod);
+  }
+
+  #ticket(instanceId: number, ticketRow: Row): BookedTicket {
+    const rows = this.#all('SELECT * FROM transactions WHERE instance_id = ? AND ticket_id = ? ORDER BY id', instanceId, ticketRow.id).map(toLedgerRow);
+    return { ticketId: Number(ticketRow.id), posId: Number(ticketRow.pos_id), paymentId: Number(ticketRow.payment_id), items: Number(ticketRow.items), rows };
+  }
+
+  #lookup(instanceId: number, requestId: string, fingerprint: string): IdempotencyLookup {
+    const t = this.#get('SELECT * FROM tickets WHERE instance_id = ? AND request_id = ?', instanceId, requestId);
+    if (!t) return { outcome: 'none' };
+    if (t.fingerprint !== fingerprint) return { outcome: 'conflict' };
+    return { outcome: 'duplicate', ticket: this.#ticket(instanceId, t) };
+  }
+
+  async findRequest(instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup> {
+    return this.#lookup(instanceId, requestId, fingerprint);
+  }
+
+  async appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult> {
+    const db = this.#db;
+    const append = db.transaction((): AppendResult => {
+      if (draft.requestId !== null) {
+        const seen = this.#lookup(instanceId, draft.requestId, draft.fingerprint);
+        if (seen.outcome !== 'none') return seen;
+      }
+      const head = this.#get('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = ?', instanceId);
+      if (!head) throw new Error(`instance ${instanceId} vanished`);
+      const ticketId = Number(head.last_ticket_id) + 1;
+      if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
+      let id = Number(head.last_tx_id);
+      let prev = String(head.last_hash);
+      const rows: LedgerRow[] = [];
+      const insert = this.#prepare(
+        `INSERT INTO transactions (instance_id, id, ticket_id, pos_id, payment_id, product_id, amount, cents, timestamp, hash, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const line of draft.lines) {
+        id += 1;
+        const fields = {
+          ID: id,
+          TicketID: ticketId,
+          PointOfSaleID: draft.posId,
+          Payment_ID: draft.paymentId,
+          Product_ID: line.productId,
+          AmountProduct: line.amount,
+          cents: line.cents,
+          timestamp: now,
+          Note: draft.note,
+        };
+        const hash = rowHash(prev, slug, fields);
+        insert.run(instanceId, id, ticketId, draft.posId, draft.paymentId, line.productId, line.amount, line.cents, now, hash, draft.note);
+        rows.push({ ...fields, hash });
+        prev = hash;
+      }
+      this.#prepare(
+        `INSERT INTO tickets (instance_id, id, pos_id, payment_id, items, request_id, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(instanceId, ticketId, draft.posId, draft.paymentId, draft.items, draft.requestId, draft.fingerprint, now);
+      this.#prepare('UPDATE instances SET last_tx_id = ?, last_ticket_id = ?, last_hash = ? WHERE id = ?').run(id, ticketId, prev, instanceId);
+      return { outcome: 'booked', ticket: { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows } };
+    });
+    return append.immediate();
+  }
+
+  async transactions(instanceId: number, query: TransactionQuery): Promise<LedgerRow[]> {
+    const where = ['instance_id = ?'];
+    const args: unknown[] = [instanceId];
+    if (query.posId !== undefined) {
+      where.push('pos_id = ?');
+      args.push(query.posId);
+    }
+    if (query.before !== undefined) {
+      where.push('id < ?');
+      args.push(query.before);
+    }
+    const limit = query.limit !== undefined ? ` LIMIT ${Number(query.limit)}` : '';
+    return this.#all(`SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY id DESC${limit}`, ...args).map(toLedgerRow);
+  }
+
+  async ledgerHead(instanceId: number): Promise<{ lastId: number; lastHash: string }> {
+    const r = this.#get('SELECT last_tx_id, last_hash FROM instances WHERE id = ?', instanceId);
+    return { lastId: Number(r?.last_tx_id ?? 0), lastHash: String(r?.last_hash ?? GENESIS_HASH) };
+  }
+
+  async ledgerAfter(instanceId: number, afterId: number, limit: number): Promise<LedgerRow[]> {
+    return this.#all('SELECT * FROM transactions WHERE instance_id = ? AND id > ? ORDER BY id LIMIT ?', instanceId, afterId, limit).map(toLedgerRow);
+  }
+
+  async registerDevice(instanceId: number, device: DeviceRegistration): Promise<DeviceResult> {
+    const db = this.#db;
+    const register = db.transaction((): DeviceResult => {
+      const known = this.#get('SELECT pos_id FROM devices WHERE instance_id = ? AND uuid = ?', instanceId, device.uuid);
+      if (!known) {
+        const count = Number(this.#get('SELECT COUNT(*) AS n FROM devices WHERE instance_id = ?', instanceId)?.n ?? 0);
+        if (device.deviceLimit > 0 && count >= device.deviceLimit) return { outcome: 'limit_reached' };
+        this.#prepare('INSERT INTO devices (instance_id, uuid, pos_id, shard, first_seen, last_ping) VALUES (?, ?, ?, ?, ?, ?)').run(
+          instanceId,
+          device.uuid,
+          device.posId ?? null,
+          device.shard,
+          device.now,
+          device.now,
+        );
+        return { outcome: 'registered', uuid: device.uuid, posId: device.posId ?? null, isNew: true, lastPing: device.now };
+      }
+      const posId = device.posId ?? (known.pos_id === null ? null : Number(known.pos_id));
+      this.#prepare('UPDATE devices SET pos_id = ?, shard = ?, last_ping = ? WHERE instance_id = ? AND uuid = ?').run(posId, device.shard, device.now, instanceId, device.uuid);
+      return { outcome: 'registered', uuid: device.uuid, posId, isNew: false, lastPing: device.now };
+    });
+    return register.immediate();
+  }
+
+  async recordPasswordFailure(instanceId: number, posId: number, at: string): Promise<void> {
+    this.#prepare('INSERT INTO password_failures (instance_id, pos_id, at) VALUES (?, ?, ?)').run(instanceId, posId, at);
+  }
+
+  async passwordFailuresSince(instanceId: number, posId: number, since: string): Promise<number> {
+    const r = this.#get('SELECT COUNT(*) AS n FROM password_failures WHERE instance_id = ? AND pos_id = ? AND at > ?', instanceId, posId, since);
+    return Number(r?.n ?? 0);
+  }
+
+  #view(instanceId: number): string {
+    return viewDigest({
+      config: this.#all('SELECT key, value FROM config WHERE instance_id = ? ORDER BY key', instanceId),
+      products: this.#all('SELECT * FROM products WHERE instance_id = ? ORDER BY id', instanceId),
+      paymentMethods: this.#all('SELECT * FROM payment_methods WHERE instance_id = ? ORDER BY id', instanceId),
+      pos: this.#all('SELECT * FROM pos WHERE instance_id = ? ORDER BY id', instanceId),
+      posProducts: this.#all('SELECT pos_id, product_id FROM pos_products WHERE instance_id = ? ORDER BY pos_id, product_id', instanceId),
+      posPaymentMethods: this.#all('SELECT pos_id, payment_id FROM pos_payment_methods WHERE instance_id = ? ORDER BY pos_id, payment_id', instanceId),
+    });
+  }
+
+  async importInstances(instances: InstanceImport[]): Promise<{ created: string[]; updated: string[]; changed: number[] }> {
+    const db = this.#db;
+    const run = db.transaction(() => {
+      const report = { created: [] as string[], updated: [] as string[], changed: [] as number[] };
+      for (const spec of instances) {
+        const existing = this.#get('SELECT id, api_key_hash, admin_key_hash FROM instances WHERE slug = ?', spec.slug);
+        let id: number;
+        let before = '';
+        if (existing) {
+          id = Number(existing.id);
+          before = this.#view(id);
+          this.#prepare('UPDATE instances SET name = ?, api_key_hash = ?, admin_key_hash = ? WHERE id = ?').run(
+            spec.name,
+            spec.apiKeyHash === undefined ? existing.api_key_hash : spec.apiKeyHash,
+            spec.adminKeyHash === undefined ? existing.admin_key_hash : spec.adminKeyHash,
+            id,
+          );
+          report.updated.push(spec.slug);
+        } else {
+          const r = db
+            .prepare('INSERT INTO instances (slug, name, api_key_hash, admin_key_hash, last_hash) VALUES (?, ?, ?, ?, ?)')
+            .run(spec.slug, spec.name, spec.apiKeyHash ?? null, spec.adminKeyHash ?? null, GENESIS_HASH);
+          id = Number(r.lastInsertRowid);
+          report.created.push(spec.slug);
+        }
+        this.#replaceCatalogue(id, spec);
+        if (!existing || this.#view(id) !== before) report.changed.push(id);
+      }
+      for (const id of report.changed) {
+        this.#insertEvent({ instanceId: id, kind: 'updatepos', message: 'updatepos', parameters: {} });
+      }
+      return report;
+    });
+    return run.immediate();
+  }
+
+  #replaceCatalogue(id: number, spec: InstanceImport): void {
+    const db = this.#db;
+    const oldPasswords = new Map(this.#all('SELECT id, password_hash FROM pos WHERE instance_id = ?', id).map((r) => [Number(r.id), r.password_hash]));
+    for (const table of ['config', 'licenses', 'pos_products', 'pos_payment_methods', 'pos', 'products', 'payment_methods']) {
+      this.#prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
+    }
+    const config = this.#prepare('INSERT INTO config (instance_id, key, value) VALUES (?, ?, ?)');
+    for (const [key, value] of Object.entries(spec.config)) config.run(id, key, value);
+    if (spec.license) {
+      const l = spec.license;
+      this.#prepare(
+        `INSERT INTO licenses (instance_id, license_key, name, type, enabled, device_limit, ticket_limit, product_limit, payment_limit, pos_limit, created, expires)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, l.LicenseKey, l.Name, l.Type, l.enabled ? 1 : 0, l.DeviceLimit, l.TicketLimit, l.ProductLimit, l.PaymentLimit, l.POSLimit, l.Created, l.Expires);
+    }
+    const product = this.#prepare('INSERT INTO products (instance_id, id, name, price_cents, deposit, crew_blocked) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const p of spec.products) product.run(id, p.ID, p.ProductName, p.priceCents, p.Deposit ? 1 : 0, p.CrewBlocked ? 1 : 0);
+    const method = this.#prepare('INSERT INTO payment_methods (instance_id, id, name, color, crew) VALUES (?, ?, ?, ?, ?)');
+    for (const m of spec.paymentMethods) method.run(id, m.ID, m.Payment, m.color, m.crew ? 1 : 0);
+    const pos = this.#prepare('INSERT INTO pos (instance_id, id, name, enabled, special, admin, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const posProduct = this.#prepare('INSERT INTO pos_products (instance_id, pos_id, product_id) VALUES (?, ?, ?)');
+    const posMethod = this.#prepare('INSERT INTO pos_payment_methods (instance_id, pos_id, payment_id) VALUES (?, ?, ?)');
+    for (const p of spec.pos) {
+      const hash = p.passwordHash === undefined ? (oldPasswords.get(p.ID) ?? null) : p.passwordHash;
+      pos.run(id, p.ID, p.PointOfSale, p.enabled ? 1 : 0, p.special ? 1 : 0, p.admin ? 1 : 0, hash);
+      for (const productId of p.products) posProduct.run(id, p.ID, productId);
+      for (const paymentId of p.paymentMethods) posMethod.run(id, p.ID, paymentId);
+    }
+  }
+
+  #insertEvent(event: GatewayEvent): void {
+    this.#prepare('INSERT INTO events (instance_id, kind, message, parameters, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(event.instanceId, event.kind, event.message, JSON.stringify(event.parameters), new Date().toISOString());
+  }
+
+  async publish(event: GatewayEvent): Promise<void> {
+    this.#insertEvent(event);
+  }
+
+  async eventsAfter(afterId: number): Promise<StoredEvent[]> {
+    return this.#all('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT 1000', afterId).map((r) => ({
+      id: Number(r.id),
+      instanceId: r.instance_id === null ? null : Number(r.instance_id),
+      kind: r.kind === 'broadcast' ? 'broadcast' : 'updatepos',
+      message: String(r.message),
+      parameters: JSON.parse(String(r.parameters)) as Record<string, unknown>,
+    }));
+  }
+
+  async latestEventId(): Promise<number> {
+    return Number(this.#get('SELECT COALESCE(MAX(id), 0) AS id FROM events')?.id ?? 0);
+  }
+
+  async signingKey(): Promise<Buffer> {
+    return Buffer.from(String(this.#get("SELECT value FROM meta WHERE key = 'signing_key'")?.value), 'base64');
+  }
+}
+
+function toInstance(r: Row): Instance {
+  return { id: Number(r.id), slug: String(r.slug), name: String(r.name), apiKeyHash: r.api_key_hash === null ? null : String(r.api_key_hash) };
+}

@@ -1,0 +1,75 @@
+import type {
+  AppendResult,
+  DeviceRegistration,
+  DeviceResult,
+  GatewayEvent,
+  IdempotencyLookup,
+  Instance,
+  LedgerRow,
+  License,
+  PaymentMethod,
+  PointOfSale,
+  Product,
+  StoredEvent,
+  TicketDraft,
+  TransactionQuery,
+} from './types.js';
+import type { InstanceImport } from '../instances/instance-spec.js';
+
+export type * from './types.js';
+
+/**
+ * Everything the gateway keeps. Commands and the gateway see only this
+ * interface; each backend (sqlite/, postgres/) implements it and must pass
+ * the shared conformance suite in test/store.
+ */
+export interface Store {
+  /** Brings the schema to the newest version (safe to run from several processes). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Resolves when the store answers a trivial query. */
+  ping(): Promise<void>;
+
+  instanceBySlug(slug: string): Promise<Instance | null>;
+  listInstances(): Promise<Instance[]>;
+  config(instanceId: number): Promise<Record<string, string>>;
+  license(instanceId: number, licenseKey: string): Promise<License | null>;
+  listPos(instanceId: number): Promise<PointOfSale[]>;
+  pos(instanceId: number, posId: number): Promise<PointOfSale | null>;
+  product(instanceId: number, productId: number): Promise<Product | null>;
+  /** Products assigned to the POS, by ID. */
+  productsOfPos(instanceId: number, posId: number): Promise<Product[]>;
+  /** Payment methods assigned to the POS, by ID. */
+  paymentMethodsOfPos(instanceId: number, posId: number): Promise<PaymentMethod[]>;
+
+  /**
+   * Appends one ticket atomically: all rows with gapless per-instance IDs and
+   * the hash chain, or nothing. Replays an already booked RequestID.
+   */
+  appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult>;
+  /** What a RequestID already stands for, checked before a sale is priced. */
+  findRequest(instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup>;
+  /** Ledger rows, newest first. */
+  transactions(instanceId: number, query: TransactionQuery): Promise<LedgerRow[]>;
+  /** The newest row's ID and hash as recorded with the instance (0 and 128 zeros when empty). */
+  ledgerHead(instanceId: number): Promise<{ lastId: number; lastHash: string }>;
+  /** Ledger rows with ID > afterId in ID order, at most `limit` (for chain verification). */
+  ledgerAfter(instanceId: number, afterId: number, limit: number): Promise<LedgerRow[]>;
+
+  registerDevice(instanceId: number, device: DeviceRegistration): Promise<DeviceResult>;
+
+  recordPasswordFailure(instanceId: number, posId: number, at: string): Promise<void>;
+  passwordFailuresSince(instanceId: number, posId: number, since: string): Promise<number>;
+
+  /** Creates or updates instances in one transaction; returns the IDs whose terminal view changed. */
+  importInstances(instances: InstanceImport[]): Promise<{ created: string[]; updated: string[]; changed: number[] }>;
+
+  /** Queues an event for every gateway sharing this store. */
+  publish(event: GatewayEvent): Promise<void>;
+  /** Events after `afterId`, oldest first; `latestEventId` is where a new gateway starts. */
+  eventsAfter(afterId: number): Promise<StoredEvent[]>;
+  latestEventId(): Promise<number>;
+
+  /** A random key created with the schema, shared by every gateway (POS tokens are signed with it). */
+  signingKey(): Promise<Buffer>;
+}
