@@ -6,6 +6,7 @@ import type { StoredEvent } from '../store/types.js';
  * Delivers events that any process sharing the store published (an import,
  * a CLI broadcast, another shard). It reads the store's event log from where
  * it started, so a gateway never replays what happened before it came up.
+ * It polls; where the store can push (PostgreSQL NOTIFY) it also reads at once.
  */
 export class EventRelay {
   readonly #store: Store;
@@ -15,6 +16,7 @@ export class EventRelay {
   #lastId = 0;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #again = false;
   #stopped = false;
 
   constructor(store: Store, intervalMs: number, deliver: (event: StoredEvent) => void, log: Logger) {
@@ -26,14 +28,33 @@ export class EventRelay {
 
   async start(): Promise<void> {
     this.#lastId = await this.#store.latestEventId();
+    await this.#store.watchEvents(() => this.pollNow());
     this.#schedule();
+  }
+
+  /** Reads new events now (or right after the read under way). */
+  pollNow(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#running = this.#poll().finally(() => {
+      this.#running = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.pollNow();
+      } else {
+        this.#schedule();
+      }
+    });
   }
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.#poll().finally(() => this.#schedule());
-    }, this.#intervalMs);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.pollNow(), this.#intervalMs);
     this.#timer.unref();
   }
 

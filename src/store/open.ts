@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError } from '../config.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -13,7 +13,9 @@ export interface StoreLocation {
 /** Opens and migrates the store the settings name. */
 export async function openStore(location: StoreLocation): Promise<Store> {
   if (location.database !== undefined) {
-    throw new ConfigError('PostgreSQL (--database) is not available in this version; use --data');
+    const store = new PostgresStore({ url: location.database });
+    await store.migrate();
+    return store;
   }
   const store = new SqliteStore({ file: join(location.data, 'concertpos.db'), synchronous: location.synchronous ?? 'FULL' });
   await store.migrate();

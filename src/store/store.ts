@@ -69,6 +69,12 @@ export interface Store {
   /** Events after `afterId`, oldest first; `latestEventId` is where a new gateway starts. */
   eventsAfter(afterId: number): Promise<StoredEvent[]>;
   latestEventId(): Promise<number>;
+  /**
+   * Calls `onPublished` soon after any process publishes an event, where the
+   * backend can push (PostgreSQL LISTEN/NOTIFY); readers poll as well, so a
+   * backend that cannot push does nothing here.
+   */
+  watchEvents(onPublished: () => void): Promise<void>;
 
   /** A random key created with the schema, shared by every gateway (POS tokens are signed with it). */
   signingKey(): Promise<Buffer>;

@@ -370,6 +370,10 @@ export class SqliteStore implements Store {
     return Number(this.#get('SELECT COALESCE(MAX(id), 0) AS id FROM events')?.id ?? 0);
   }
 
+  async watchEvents(): Promise<void> {
+    // SQLite cannot notify other processes; gateways poll the events table.
+  }
+
   async signingKey(): Promise<Buffer> {
     return Buffer.from(String(this.#get("SELECT value FROM meta WHERE key = 'signing_key'")?.value), 'base64');
   }

@@ -1,0 +1,409 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { GENESIS_HASH, rowHash } from '../../domain/ledger.js';
+import type { InstanceImport } from '../../instances/instance-spec.js';
+import { toLedgerRow, toLicense, toPaymentMethod, toPos, toProduct, viewDigest } from '../rows.js';
+import type { Store } from '../store.js';
+import type {
+  AppendResult,
+  BookedTicket,
+  DeviceRegistration,
+  DeviceResult,
+  GatewayEvent,
+  IdempotencyLookup,
+  Instance,
+  LedgerRow,
+  License,
+  PaymentMethod,
+  PointOfSale,
+  Product,
+  StoredEvent,
+  TicketDraft,
+  TransactionQuery,
+} from '../types.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+type Client = pg.PoolClient | pg.Pool;
+
+// Advisory lock keys: one for migrations, one that orders event IDs by commit.
+const MIGRATION_LOCK = 7_310_001;
+const EVENT_LOCK = 7_310_002;
+const DEVICE_LOCK_SPACE = 7_310_003;
+const CHANNEL = 'concertpos_events';
+
+export interface PostgresOptions {
+  url: string;
+  /** Pool size per process. */
+  max?: number;
+}
+
+/**
+ * The shared store for several machines. Writers to one instance are
+ * serialised by locking that instance's row (FOR UPDATE), so IDs stay gapless
+ * and the chain valid while other instances write in parallel. Events are
+ * rows in `events` plus a NOTIFY, so gateways on other machines hear at once.
+ */
+export class PostgresStore implements Store {
+  readonly #pool: pg.Pool;
+  readonly #url: string;
+  #listener: pg.Client | undefined;
+
+  constructor(options: PostgresOptions) {
+    this.#url = options.url;
+    this.#pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
+    // An idle client that loses its server must not crash the process; the next query reconnects.
+    this.#pool.on('error', () => undefined);
+  }
+
+  async #all(sql: string, params: unknown[] = [], client: Client = this.#pool): Promise<Row[]> {
+    return (await client.query(sql, params)).rows as Row[];
+  }
+
+  async #get(sql: string, params: unknown[] = [], client: Client = this.#pool): Promise<Row | undefined> {
+    return (await client.query(sql, params)).rows[0] as Row | undefined;
+  }
+
+  /** Runs `fn` in a transaction on one pooled client. */
+  async #tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      // Several shards may start at once: one migrates, the others wait and then find nothing to do.
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      const done = new Set((await this.#all('SELECT version FROM schema_migrations', [], client)).map((r) => Number(r.version)));
+      for (const m of MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK');
+          throw e;
+        }
+      }
+      await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', ['signing_key', randomBytes(32).toString('base64')]);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#listener?.end().catch(() => undefined);
+    this.#listener = undefined;
+    await this.#pool.end();
+  }
+
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  async instanceBySlug(slug: string): Promise<Instance | null> {
+    const r = await this.#get('SELECT id, slug, name, api_key_hash FROM instances WHERE slug = $1', [slug]);
+    return r ? toInstance(r) : null;
+  }
+
+  async listInstances(): Promise<Instance[]> {
+    return (await this.#all('SELECT id, slug, name, api_key_hash FROM instances ORDER BY id')).map(toInstance);
+  }
+
+  async config(instanceId: number): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const r of await this.#all('SELECT key, value FROM config WHERE instance_id = $1 ORDER BY key', [instanceId])) out[String(r.key)] = String(r.value);
+    return out;
+  }
+
+  async license(instanceId: number, licenseKey: string): Promise<License | null> {
+    const r = await this.#get('SELECT * FROM licenses WHERE instance_id = $1 AND license_key = $2', [instanceId, licenseKey]);
+    return r ? toLicense(r) : null;
+  }
+
+  async listPos(instanceId: number): Promise<PointOfSale[]> {
+    return (await this.#all('SELECT * FROM pos WHERE instance_id = $1 ORDER BY id', [instanceId])).map(toPos);
+  }
+
+  async pos(instanceId: number, posId: number): Promise<PointOfSale | null> {
+    const r = await this.#get('SELECT * FROM pos WHERE instance_id = $1 AND id = $2', [instanceId, posId]);
+    return r ? toPos(r) : null;
+  }
+
+  async product(instanceId: number, productId: number): Promise<Product | null> {
+    const r = await this.#get('SELECT * FROM products WHERE instance_id = $1 AND id = $2', [instanceId, productId]);
+    return r ? toProduct(r) : null;
+  }
+
+  async productsOfPos(instanceId: number, posId: number): Promise<Product[]> {
+    const rows = await this.#all(
+      `SELECT p.* FROM pos_products a JOIN products p ON p.instance_id = a.instance_id AND p.id = a.product_id
+       WHERE a.instance_id = $1 AND a.pos_id = $2 ORDER BY p.id`,
+      [instanceId, posId],
+    );
+    return rows.map(toProduct);
+  }
+
+  async paymentMethodsOfPos(instanceId: number, posId: number): Promise<PaymentMethod[]> {
+    const rows = await this.#all(
+      `SELECT m.* FROM pos_payment_methods a JOIN payment_methods m ON m.instance_id = a.instance_id AND m.id = a.payment_id
+       WHERE a.instance_id = $1 AND a.pos_id = $2 ORDER BY m.id`,
+      [instanceId, posId],
+    );
+    return rows.map(toPaymentMethod);
+  }
+
+  async #lookup(client: Client, instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup> {
+    const t = await this.#get('SELECT * FROM tickets WHERE instance_id = $1 AND request_id = $2', [instanceId, requestId], client);
+    if (!t) return { outcome: 'none' };
+    if (t.fingerprint !== fingerprint) return { outcome: 'conflict' };
+    const rows = (await this.#all('SELECT * FROM transactions WHERE instance_id = $1 AND ticket_id = $2 ORDER BY id', [instanceId, t.id], client)).map(toLedgerRow);
+    const ticket: BookedTicket = { ticketId: Number(t.id), posId: Number(t.pos_id), paymentId: Number(t.payment_id), items: Number(t.items), rows };
+    return { outcome: 'duplicate', ticket };
+  }
+
+  async findRequest(instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup> {
+    return this.#lookup(this.#pool, instanceId, requestId, fingerprint);
+  }
+
+  async appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult> {
+    return this.#tx(async (client): Promise<AppendResult> => {
+      // The instance row is the per-instance writer lock: sales of other instances go on in parallel.
+      const head = await this.#get('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = $1 FOR UPDATE', [instanceId], client);
+      if (!head) throw new Error(`instance ${instanceId} vanished`);
+      if (draft.requestId !== null) {
+        const seen = await this.#lookup(client, instanceId, draft.requestId, draft.fingerprint);
+        if (seen.outcome !== 'none') return seen;
+      }
+      const ticketId = Number(head.last_ticket_id) + 1;
+      if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
+      let id = Number(head.last_tx_id);
+      let prev = String(head.last_hash);
+      const rows: LedgerRow[] = [];
+      const values: unknown[] = [];
+      const tuples: string[] = [];
+      for (const line of draft.lines) {
+        id += 1;
+        const fields = { ID: id, TicketID: ticketId, PointOfSaleID: draft.posId, Payment_ID: draft.paymentId, Product_ID: line.productId, AmountProduct: line.amount, cents: line.cents, timestamp: now, Note: draft.note };
+        const hash = rowHash(prev, slug, fields);
+        const base = values.length;
+        tuples.push(`(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`);
+        values.push(instanceId, id, ticketId, draft.posId, draft.paymentId, line.productId, line.amount, line.cents, now, hash, draft.note);
+        rows.push({ ...fields, hash });
+        prev = hash;
+      }
+      await client.query(
+        `INSERT INTO transactions (instance_id, id, ticket_id, pos_id, payment_id, product_id, amount, cents, timestamp, hash, note) VALUES ${tuples.join(', ')}`,
+        values,
+      );
+      await client.query(
+        'INSERT INTO tickets (instance_id, id, pos_id, payment_id, items, request_id, fingerprint, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [instanceId, ticketId, draft.posId, draft.paymentId, draft.items, draft.requestId, draft.fingerprint, now],
+      );
+      await client.query('UPDATE instances SET last_tx_id = $1, last_ticket_id = $2, last_hash = $3 WHERE id = $4', [id, ticketId, prev, instanceId]);
+      return { outcome: 'booked', ticket: { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows } };
+    });
+  }
+
+  async transactions(instanceId: number, query: TransactionQuery): Promise<LedgerRow[]> {
+    const where = ['instance_id = $1'];
+    const params: unknown[] = [instanceId];
+    if (query.posId !== undefined) {
+      params.push(query.posId);
+      where.push(`pos_id = $${params.length}`);
+    }
+    if (query.before !== undefined) {
+      params.push(query.before);
+      where.push(`id < $${params.length}`);
+    }
+    const limit = query.limit !== undefined ? ` LIMIT ${Number(query.limit)}` : '';
+    return (await this.#all(`SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY id DESC${limit}`, params)).map(toLedgerRow);
+  }
+
+  async ledgerHead(instanceId: number): Promise<{ lastId: number; lastHash: string }> {
+    const r = await this.#get('SELECT last_tx_id, last_hash FROM instances WHERE id = $1', [instanceId]);
+    return { lastId: Number(r?.last_tx_id ?? 0), lastHash: String(r?.last_hash ?? GENESIS_HASH) };
+  }
+
+  async ledgerAfter(instanceId: number, afterId: number, limit: number): Promise<LedgerRow[]> {
+    return (await this.#all('SELECT * FROM transactions WHERE instance_id = $1 AND id > $2 ORDER BY id LIMIT $3', [instanceId, afterId, limit])).map(toLedgerRow);
+  }
+
+  async registerDevice(instanceId: number, device: DeviceRegistration): Promise<DeviceResult> {
+    return this.#tx(async (client): Promise<DeviceResult> => {
+      // Serialise registrations of one instance so the device limit cannot be overrun by a race.
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [DEVICE_LOCK_SPACE, instanceId]);
+      const known = await this.#get('SELECT pos_id FROM devices WHERE instance_id = $1 AND uuid = $2', [instanceId, device.uuid], client);
+      if (!known) {
+        const count = Number((await this.#get('SELECT COUNT(*) AS n FROM devices WHERE instance_id = $1', [instanceId], client))?.n ?? 0);
+        if (device.deviceLimit > 0 && count >= device.deviceLimit) return { outcome: 'limit_reached' };
+        await client.query('INSERT INTO devices (instance_id, uuid, pos_id, shard, first_seen, last_ping) VALUES ($1, $2, $3, $4, $5, $5)', [
+          instanceId,
+          device.uuid,
+          device.posId ?? null,
+          device.shard,
+          device.now,
+        ]);
+        return { outcome: 'registered', uuid: device.uuid, posId: device.posId ?? null, isNew: true, lastPing: device.now };
+      }
+      const posId = device.posId ?? (known.pos_id === null ? null : Number(known.pos_id));
+      await client.query('UPDATE devices SET pos_id = $1, shard = $2, last_ping = $3 WHERE instance_id = $4 AND uuid = $5', [posId, device.shard, device.now, instanceId, device.uuid]);
+      return { outcome: 'registered', uuid: device.uuid, posId, isNew: false, lastPing: device.now };
+    });
+  }
+
+  async recordPasswordFailure(instanceId: number, posId: number, at: string): Promise<void> {
+    await this.#pool.query('INSERT INTO password_failures (instance_id, pos_id, at) VALUES ($1, $2, $3)', [instanceId, posId, at]);
+  }
+
+  async passwordFailuresSince(instanceId: number, posId: number, since: string): Promise<number> {
+    const r = await this.#get('SELECT COUNT(*) AS n FROM password_failures WHERE instance_id = $1 AND pos_id = $2 AND at > $3', [instanceId, posId, since]);
+    return Number(r?.n ?? 0);
+  }
+
+  async #view(client: Client, instanceId: number): Promise<string> {
+    const q = (sql: string): Promise<Row[]> => this.#all(sql, [instanceId], client);
+    return viewDigest({
+      config: await q('SELECT key, value FROM config WHERE instance_id = $1 ORDER BY key'),
+      products: await q('SELECT * FROM products WHERE instance_id = $1 ORDER BY id'),
+      paymentMethods: await q('SELECT * FROM payment_methods WHERE instance_id = $1 ORDER BY id'),
+      pos: await q('SELECT * FROM pos WHERE instance_id = $1 ORDER BY id'),
+      posProducts: await q('SELECT pos_id, product_id FROM pos_products WHERE instance_id = $1 ORDER BY pos_id, product_id'),
+      posPaymentMethods: await q('SELECT pos_id, payment_id FROM pos_payment_methods WHERE instance_id = $1 ORDER BY pos_id, payment_id'),
+    });
+  }
+
+  async importInstances(instances: InstanceImport[]): Promise<{ created: string[]; updated: string[]; changed: number[] }> {
+    return this.#tx(async (client) => {
+      const report = { created: [] as string[], updated: [] as string[], changed: [] as number[] };
+      for (const spec of instances) {
+        const existing = await this.#get('SELECT id, api_key_hash, admin_key_hash FROM instances WHERE slug = $1 FOR UPDATE', [spec.slug], client);
+        let id: number;
+        let before = '';
+        if (existing) {
+          id = Number(existing.id);
+          before = await this.#view(client, id);
+          await client.query('UPDATE instances SET name = $1, api_key_hash = $2, admin_key_hash = $3 WHERE id = $4', [
+            spec.name,
+            spec.apiKeyHash === undefined ? existing.api_key_hash : spec.apiKeyHash,
+            spec.adminKeyHash === undefined ? existing.admin_key_hash : spec.adminKeyHash,
+            id,
+          ]);
+          report.updated.push(spec.slug);
+        } else {
+          const r = await this.#get('INSERT INTO instances (slug, name, api_key_hash, admin_key_hash, last_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
+            spec.slug,
+            spec.name,
+            spec.apiKeyHash ?? null,
+            spec.adminKeyHash ?? null,
+            GENESIS_HASH,
+          ], client);
+          id = Number(r?.id);
+          report.created.push(spec.slug);
+        }
+        await this.#replaceCatalogue(client, id, spec);
+        if (!existing || (await this.#view(client, id)) !== before) report.changed.push(id);
+      }
+      for (const id of report.changed) await this.#insertEvent(client, { instanceId: id, kind: 'updatepos', message: 'updatepos', parameters: {} });
+      return report;
+    });
+  }
+
+  async #replaceCatalogue(client: pg.PoolClient, id: number, spec: InstanceImport): Promise<void> {
+    const oldPasswords = new Map((await this.#all('SELECT id, password_hash FROM pos WHERE instance_id = $1', [id], client)).map((r) => [Number(r.id), r.password_hash]));
+    for (const table of ['config', 'licenses', 'pos_products', 'pos_payment_methods', 'pos', 'products', 'payment_methods']) {
+      await client.query(`DELETE FROM ${table} WHERE instance_id = $1`, [id]);
+    }
+    for (const [key, value] of Object.entries(spec.config)) await client.query('INSERT INTO config (instance_id, key, value) VALUES ($1, $2, $3)', [id, key, value]);
+    if (spec.license) {
+      const l = spec.license;
+      await client.query(
+        `INSERT INTO licenses (instance_id, license_key, name, type, enabled, device_limit, ticket_limit, product_limit, payment_limit, pos_limit, created, expires)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [id, l.LicenseKey, l.Name, l.Type, l.enabled, l.DeviceLimit, l.TicketLimit, l.ProductLimit, l.PaymentLimit, l.POSLimit, l.Created, l.Expires],
+      );
+    }
+    for (const p of spec.products) {
+      await client.query('INSERT INTO products (instance_id, id, name, price_cents, deposit, crew_blocked) VALUES ($1, $2, $3, $4, $5, $6)', [id, p.ID, p.ProductName, p.priceCents, p.Deposit, p.CrewBlocked]);
+    }
+    for (const m of spec.paymentMethods) {
+      await client.query('INSERT INTO payment_methods (instance_id, id, name, color, crew) VALUES ($1, $2, $3, $4, $5)', [id, m.ID, m.Payment, m.color, m.crew]);
+    }
+    for (const p of spec.pos) {
+      const hash = p.passwordHash === undefined ? (oldPasswords.get(p.ID) ?? null) : p.passwordHash;
+      await client.query('INSERT INTO pos (instance_id, id, name, enabled, special, admin, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)', [id, p.ID, p.PointOfSale, p.enabled, p.special, p.admin, hash]);
+      for (const productId of p.products) await client.query('INSERT INTO pos_products (instance_id, pos_id, product_id) VALUES ($1, $2, $3)', [id, p.ID, productId]);
+      for (const paymentId of p.paymentMethods) await client.query('INSERT INTO pos_payment_methods (instance_id, pos_id, payment_id) VALUES ($1, $2, $3)', [id, p.ID, paymentId]);
+    }
+  }
+
+  /** Event IDs must become visible in ID order, or a reader could skip one: inserts are serialised until commit. */
+  async #insertEvent(client: pg.PoolClient, event: GatewayEvent): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_LOCK]);
+    await client.query('INSERT INTO events (instance_id, kind, message, parameters, created_at) VALUES ($1, $2, $3, $4, $5)', [
+      event.instanceId,
+      event.kind,
+      event.message,
+      JSON.stringify(event.parameters),
+      new Date().toISOString(),
+    ]);
+    await client.query(`NOTIFY ${CHANNEL}`);
+  }
+
+  async publish(event: GatewayEvent): Promise<void> {
+    await this.#tx((client) => this.#insertEvent(client, event));
+  }
+
+  async eventsAfter(afterId: number): Promise<StoredEvent[]> {
+    const rows = await this.#all('SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT 1000', [afterId]);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      instanceId: r.instance_id === null ? null : Number(r.instance_id),
+      kind: r.kind === 'broadcast' ? 'broadcast' : 'updatepos',
+      message: String(r.message),
+      parameters: JSON.parse(String(r.parameters)) as Record<string, unknown>,
+    }));
+  }
+
+  async latestEventId(): Promise<number> {
+    return Number((await this.#get('SELECT COALESCE(MAX(id), 0) AS id FROM events'))?.id ?? 0);
+  }
+
+  async watchEvents(onPublished: () => void): Promise<void> {
+    if (this.#listener) return;
+    const client = new pg.Client({ connectionString: this.#url });
+    client.on('notification', () => onPublished());
+    // A lost listener is replaced; polling covers the gap meanwhile.
+    client.on('error', () => {
+      if (this.#listener !== client) return;
+      this.#listener = undefined;
+      setTimeout(() => void this.watchEvents(onPublished).catch(() => undefined), 1000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.#listener = client;
+  }
+
+  async signingKey(): Promise<Buffer> {
+    return Buffer.from(String((await this.#get("SELECT value FROM meta WHERE key = 'signing_key'"))?.value), 'base64');
+  }
+}
+
+function toInstance(r: Row): Instance {
+  return { id: Number(r.id), slug: String(r.slug), name: String(r.name), apiKeyHash: r.api_key_hash === null ? null : String(r.api_key_hash) };
+}

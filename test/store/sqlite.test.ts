@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { tempDir } from '../helpers/server.js';
+import { runStoreTests } from './store-suite.js';
+
+let dir: ReturnType<typeof tempDir> | undefined;
+
+runStoreTests({
+  name: 'sqlite',
+  async create() {
+    dir = tempDir('concertpos-store-');
+    const store = new SqliteStore({ file: join(dir.path, 'concertpos.db') });
+    await store.migrate();
+    return store;
+  },
+  async reopen() {
+    const store = new SqliteStore({ file: join(dir!.path, 'concertpos.db') });
+    await store.migrate();
+    return store;
+  },
+  async cleanup() {
+    dir?.remove();
+  },
+});
