@@ -20,10 +20,11 @@ export const OPTIONS = {
   data: { kind: 'string', default: './data', help: 'folder of the embedded SQLite store' },
   database: { kind: 'string', default: undefined, help: 'postgres://… URL of a shared PostgreSQL store (instead of --data)' },
   import: { kind: 'list', default: [], help: 'instance file to import before listening (repeatable)' },
-  demo: { kind: 'boolean', default: false, help: 'create the demo instance when the store has no instance' },
+  demo: { kind: 'boolean', default: true, help: 'create the demo instance when the store has no instance (serve)' },
   'rate-limit': { kind: 'boolean', default: true, help: '--no-rate-limit switches off command budgets and per-address connection limits' },
   'rate-window-ms': { kind: 'integer', default: 30_000, min: 1, help: 'length of a rate-limit window' },
   'rate-budget': { kind: 'integer', default: 100, min: 1, help: 'points per command per connection per window' },
+  costs: { kind: 'list', default: [], help: 'command costs to change, e.g. payitems=2,listpos=10 (defaults: PROTOCOL.md §4)' },
   'max-payload': { kind: 'integer', default: 65_536, min: 1024, help: 'largest request frame in bytes (larger: close 1009)' },
   'ping-interval-ms': { kind: 'integer', default: 30_000, min: 10, help: 'WebSocket ping interval; two missed pings end a connection' },
   'flood-limit': { kind: 'integer', default: 100, min: 1, help: 'rejected frames per flood window before close 1008' },
@@ -140,7 +141,7 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
     rateLimit: get('rate-limit') as boolean,
     rateWindowMs: get('rate-window-ms') as number,
     rateBudget: get('rate-budget') as number,
-    costs: COMMAND_COSTS,
+    costs: resolveCosts(get('costs') as string[]),
     maxPayload: get('max-payload') as number,
     pingIntervalMs: get('ping-interval-ms') as number,
     floodLimit: get('flood-limit') as number,
@@ -158,6 +159,17 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
     synchronous,
     logLevel: get('log-level') as string,
   });
+}
+
+/** Command costs: the defaults of COMMAND_COSTS with `name=points` overrides. */
+function resolveCosts(overrides: string[]): Readonly<Record<string, number>> {
+  const costs: Record<string, number> = { ...COMMAND_COSTS };
+  for (const entry of overrides) {
+    const m = /^([a-z]+)=([0-9]{1,6})$/.exec(entry);
+    if (!m || !(m[1]! in COMMAND_COSTS)) throw new ConfigError(`costs: "${entry}" must be COMMAND=POINTS for a known command`);
+    costs[m[1]!] = Number(m[2]);
+  }
+  return Object.freeze(costs);
 }
 
 function coerce(name: string, spec: OptionSpec, raw: string | boolean | string[]): unknown {

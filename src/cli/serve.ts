@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { verifySecret } from '../auth/secrets.js';
-import { resolveConfig, type GatewayConfig, type OptionName } from '../config.js';
+import { envName, resolveConfig, type GatewayConfig, type OptionName } from '../config.js';
 import { Gateway } from '../gateway/server.js';
 import { DEMO_API_KEY, DEMO_FILE, DEMO_SLUG } from '../instances/demo.js';
 import { parseInstances } from '../instances/instance-file.js';
@@ -10,9 +10,10 @@ import { VERSION } from '../version.js';
 import { parseFlags } from './args.js';
 import { importFiles } from './import.js';
 import { createLogger } from './logger.js';
+import { runSupervisor, SHARD_CONFIG_ENV } from './supervisor.js';
 
 const SERVE_FLAGS: readonly OptionName[] = [
-  'host', 'port', 'shard', 'shards', 'data', 'database', 'import', 'demo', 'rate-limit', 'rate-window-ms', 'rate-budget',
+  'host', 'port', 'shard', 'shards', 'data', 'database', 'import', 'demo', 'rate-limit', 'rate-window-ms', 'rate-budget', 'costs',
   'max-payload', 'ping-interval-ms', 'flood-limit', 'flood-window-ms', 'send-buffer-limit', 'connections-per-second',
   'connections-per-address', 'password-failures', 'password-window-ms', 'token-ttl-ms', 'status-url', 'status-timeout-ms',
   'status-cache-ms', 'event-poll-ms', 'synchronous', 'log-level',
@@ -27,7 +28,7 @@ async function ensureDemo(store: Store): Promise<boolean> {
 
 function banner(config: GatewayConfig, port: number, demo: boolean): string {
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const lines = [`ConcertPOS ${VERSION} gateway, shard ${config.shard}, listening on ws://${host}:${port}/`];
+  const lines = [`ConcertPOS ${VERSION} gateway, shard ${config.shard} (pid ${process.pid}), listening on ws://${host}:${port}/`];
   if (demo) {
     lines.push(`Point a terminal at: ws://${host}:${port}/?instance=${DEMO_SLUG}&Content-Type=json`);
     lines.push(`Demo instance: slug "${DEMO_SLUG}", api_key "${DEMO_API_KEY}" (bar 3 "Backstage" has the password 1234)`);
@@ -57,10 +58,38 @@ export async function runGateway(config: GatewayConfig, log: Logger): Promise<vo
   }
 }
 
-/** `concertpos serve [flags]` */
+/**
+ * `concertpos serve [flags]`: one gateway process, or with `--shards` a
+ * supervisor that prepares the store once and runs one process per shard.
+ */
 export async function serveCommand(argv: string[]): Promise<number> {
+  const handedDown = process.env[SHARD_CONFIG_ENV];
+  if (handedDown) {
+    const config = Object.freeze(JSON.parse(handedDown) as GatewayConfig);
+    await runGateway(config, createLogger(config.logLevel, config.shard));
+    return 0;
+  }
   const { flags } = parseFlags(argv, SERVE_FLAGS);
-  const config = resolveConfig({ demo: true, ...flags });
-  await runGateway(config, createLogger(config.logLevel, config.shard));
+  const config = resolveConfig(flags);
+  const supervise = flags.shards !== undefined || Boolean(process.env[envName('shards')]);
+  if (!supervise) {
+    await runGateway(config, createLogger(config.logLevel, config.shard));
+    return 0;
+  }
+  const log = createLogger(config.logLevel);
+  await prepareStore(config);
+  await runSupervisor(config, log);
   return 0;
+}
+
+/** Migrates the store, imports files and creates the demo once, before any shard starts. */
+async function prepareStore(config: GatewayConfig): Promise<void> {
+  const store = await openStore(config);
+  try {
+    if (config.imports.length > 0) await importFiles(store, config.imports);
+    const demo = config.demo ? await ensureDemo(store) : false;
+    if (demo) console.log(`Demo instance: slug "${DEMO_SLUG}", api_key "${DEMO_API_KEY}" (bar 3 "Backstage" has the password 1234)`);
+  } finally {
+    await store.close();
+  }
 }

@@ -10,13 +10,13 @@ function json(res: ServerResponse, status: number, body: object): void {
 export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: { store: Store; shard: string }): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://gateway').pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method_not_allowed' });
-  if (path === '/healthz') return json(res, 200, { status: 'ok', shard: ctx.shard });
+  if (path === '/healthz') return json(res, 200, { status: 'ok' });
   if (path === '/readyz') {
     try {
       await ctx.store.ping();
-      return json(res, 200, { status: 'ready', shard: ctx.shard });
+      return json(res, 200, { status: 'ready' });
     } catch {
-      return json(res, 503, { status: 'store unreachable', shard: ctx.shard });
+      return json(res, 503, { status: 'store unreachable' });
     }
   }
   json(res, 404, { error: 'not_found' });

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { PosGuard } from '../auth/pos-guard.js';
 import type { GatewayConfig } from '../config.js';
-import { contentTypeOf } from '../protocol/codec.js';
+import { contentTypeOf, encodeFrame } from '../protocol/codec.js';
 import { broadcastEnvelope, errorEnvelope } from '../protocol/envelope.js';
 import type { Store } from '../store/store.js';
 import type { Instance, StoredEvent } from '../store/types.js';
@@ -125,7 +125,8 @@ export class Gateway {
       if (!instance) {
         ws.on('close', () => this.#addresses?.release(address));
         ws.on('error', () => ws.terminate());
-        ws.send(JSON.stringify(errorEnvelope('invalid_instance', { message: 'Unknown or missing instance: connect with ?instance=SLUG' })));
+        const envelope = errorEnvelope('invalid_instance', { message: 'Unknown or missing instance: connect with ?instance=SLUG' });
+        ws.send(encodeFrame(envelope, contentTypeOf(url.searchParams.get('Content-Type'))));
         ws.close(CLOSE.invalidInstance, 'invalid_instance');
         return;
       }
@@ -163,7 +164,7 @@ export class Gateway {
     ws.on('close', (code) => {
       set.delete(conn);
       this.#addresses?.release(address);
-      log.info({ instance: instance.slug, address, shard: config.shard, code, requests, ms: Date.now() - opened }, 'connection closed');
+      log.info({ instance: instance.slug, address, code, requests, ms: Date.now() - opened }, 'connection closed');
     });
   }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPostgres, type TestPostgres } from './postgres.js';
 
 /** The compiled CLI, as `npx concertpos` runs it. */
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -30,7 +31,8 @@ export function tempDir(prefix = 'concertpos-'): { path: string; remove: () => v
 export async function startServer(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
   const hasData = args.includes('--data') || args.includes('--database');
   const data = hasData ? (args[args.indexOf('--data') + 1] ?? '') : tempDir().path;
-  const full = ['serve', '--port', '0', '--log-level', 'warn', ...(hasData ? [] : ['--data', data]), ...args];
+  const store = hasData ? [] : await defaultStoreArgs(data);
+  const full = ['serve', '--port', '0', '--log-level', 'warn', ...store, ...args];
   const child = spawn(process.execPath, [CLI, ...full], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -62,6 +64,25 @@ export async function startServer(args: string[] = [], env: NodeJS.ProcessEnv = 
       return exited;
     },
   };
+}
+
+let cluster: Promise<TestPostgres> | undefined;
+let databases = 0;
+
+/**
+ * The store a test server gets when the test names none: a fresh SQLite
+ * folder, or with CONCERTPOS_TEST_STORE=postgres a fresh database in a
+ * throwaway cluster shared by this test file (stopped when it exits).
+ */
+export async function defaultStoreArgs(data: string): Promise<string[]> {
+  if (process.env.CONCERTPOS_TEST_STORE !== 'postgres') return ['--data', data];
+  if (!cluster) {
+    cluster = startPostgres();
+    const running = await cluster;
+    // 'exit' handlers must be synchronous: stop() is (it waits for pg_ctl).
+    process.once('exit', () => running.stop());
+  }
+  return ['--database', (await cluster).createDatabase(`test_${process.pid}_${++databases}`)];
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */
