@@ -32,6 +32,7 @@ export const OPTIONS = {
   'send-buffer-limit': { kind: 'integer', default: 1_048_576, min: 1024, help: 'unsent bytes after which a connection is dropped' },
   'connections-per-second': { kind: 'integer', default: 100, min: 1, help: 'new connections per second per client address' },
   'connections-per-address': { kind: 'integer', default: 5000, min: 1, help: 'open connections per client address' },
+  'trust-proxy': { kind: 'boolean', default: false, help: 'take the client address from X-Forwarded-For (only behind your own reverse proxy)' },
   'password-failures': { kind: 'integer', default: 20, min: 1, help: 'failed POS passwords before the lockout' },
   'password-window-ms': { kind: 'integer', default: 300_000, min: 1, help: 'window in which password failures are counted' },
   'token-ttl-ms': { kind: 'integer', default: 43_200_000, min: 1000, help: 'lifetime of a POS token from verifyauth' },
@@ -86,6 +87,7 @@ export interface GatewayConfig {
   sendBufferLimit: number;
   connectionsPerSecond: number;
   connectionsPerAddress: number;
+  trustProxy: boolean;
   passwordFailures: number;
   passwordWindowMs: number;
   tokenTtlMs: number;
@@ -149,6 +151,7 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
     sendBufferLimit: get('send-buffer-limit') as number,
     connectionsPerSecond: get('connections-per-second') as number,
     connectionsPerAddress: get('connections-per-address') as number,
+    trustProxy: get('trust-proxy') as boolean,
     passwordFailures: get('password-failures') as number,
     passwordWindowMs: get('password-window-ms') as number,
     tokenTtlMs: get('token-ttl-ms') as number,

@@ -110,7 +110,7 @@ export class Gateway {
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (this.#closing) return refuse(socket, 503, 'Service Unavailable');
     if (!this.#pathAllowed(url.pathname)) return refuse(socket, 404, 'Not Found');
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req, this.#o.config.trustProxy);
     if (this.#addresses && !this.#addresses.admit(address, Date.now())) return refuse(socket, 429, 'Too Many Requests');
     let instance: Instance | null = null;
     const slug = url.searchParams.get('instance') ?? '';
@@ -193,6 +193,22 @@ export class Gateway {
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#http.closeAllConnections();
   }
+}
+
+/**
+ * The client's address for the per-address limits. Behind a reverse proxy
+ * every connection comes from the proxy, so with --trust-proxy the address
+ * the proxy appended last to X-Forwarded-For counts (nginx:
+ * $proxy_add_x_forwarded_for); without it the header is ignored, since any
+ * client could forge it.
+ */
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const header = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof header === 'string') {
+    const last = header.split(',').pop()?.trim();
+    if (last) return last;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {
