@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { PosGuard } from '../auth/pos-guard.js';
 import type { GatewayConfig } from '../config.js';
-import { contentTypeOf, encodeFrame } from '../protocol/codec.js';
+import { contentTypeOf, encodeFrame, type ContentType } from '../protocol/codec.js';
 import { broadcastEnvelope, errorEnvelope } from '../protocol/envelope.js';
 import type { Store } from '../store/store.js';
 import type { Instance, StoredEvent } from '../store/types.js';
@@ -12,7 +12,7 @@ import { AddressLimiter } from './address-limiter.js';
 import { CLOSE, Connection } from './connection.js';
 import { Dispatcher } from './dispatch.js';
 import { EventRelay } from './event-relay.js';
-import { handleHttp } from './http.js';
+import { handleHttp, splitTarget } from './http.js';
 import { RateLimiter, SlidingCounter } from './rate-limiter.js';
 import { StatusService } from './status.js';
 
@@ -56,7 +56,12 @@ export class Gateway {
     this.#addresses = config.rateLimit ? new AddressLimiter(config.connectionsPerSecond, config.connectionsPerAddress) : undefined;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload, perMessageDeflate: false });
     this.#http = createServer((req, res) => this.#onHttp(req, res));
-    this.#http.on('upgrade', (req, socket, head) => void this.#onUpgrade(req, socket, head));
+    this.#http.on('upgrade', (req, socket, head) => {
+      this.#onUpgrade(req, socket, head).catch((e: unknown) => {
+        options.log.error({ err: e }, 'upgrade failed');
+        socket.destroy();
+      });
+    });
     this.#relay = new EventRelay(store, config.eventPollMs, (event) => this.#deliver(event), log);
   }
 
@@ -107,39 +112,42 @@ export class Gateway {
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const { pathname, query } = splitTarget(req.url);
     if (this.#closing) return refuse(socket, 503, 'Service Unavailable');
-    if (!this.#pathAllowed(url.pathname)) return refuse(socket, 404, 'Not Found');
+    if (!this.#pathAllowed(pathname)) return refuse(socket, 404, 'Not Found');
     const address = clientAddress(req, this.#o.config.trustProxy);
-    if (this.#addresses && !this.#addresses.admit(address, Date.now())) return refuse(socket, 429, 'Too Many Requests');
+    if (this.#addresses) {
+      if (!this.#addresses.admit(address, Date.now())) return refuse(socket, 429, 'Too Many Requests');
+      // The place is held by the TCP socket, whatever becomes of the handshake.
+      socket.once('close', () => this.#addresses?.release(address));
+    }
     let instance: Instance | null = null;
-    const slug = url.searchParams.get('instance') ?? '';
+    const slug = query.get('instance') ?? '';
     try {
       instance = slug ? await this.#o.store.instanceBySlug(slug) : null;
     } catch (e) {
-      this.#addresses?.release(address);
       this.#o.log.error({ err: e }, 'instance lookup failed');
       return refuse(socket, 503, 'Service Unavailable');
     }
+    const contentType = contentTypeOf(query.get('Content-Type'));
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       if (!instance) {
-        ws.on('close', () => this.#addresses?.release(address));
         ws.on('error', () => ws.terminate());
         const envelope = errorEnvelope('invalid_instance', { message: 'Unknown or missing instance: connect with ?instance=SLUG' });
-        ws.send(encodeFrame(envelope, contentTypeOf(url.searchParams.get('Content-Type'))));
+        ws.send(encodeFrame(envelope, contentType));
         ws.close(CLOSE.invalidInstance, 'invalid_instance');
         return;
       }
-      this.#accept(ws, instance, url, address);
+      this.#accept(ws, instance, contentType, address);
     });
   }
 
-  #accept(ws: WebSocket, instance: Instance, url: URL, address: string): void {
+  #accept(ws: WebSocket, instance: Instance, contentType: ContentType, address: string): void {
     const { config, log, now } = this.#o;
     const conn = new Connection(ws, {
       slug: instance.slug,
       instanceId: instance.id,
-      contentType: contentTypeOf(url.searchParams.get('Content-Type')),
+      contentType,
       address,
       rateLimiter: config.rateLimit ? new RateLimiter(config.rateBudget, config.rateWindowMs) : undefined,
       flood: new SlidingCounter(config.floodLimit, config.floodWindowMs),
@@ -163,7 +171,6 @@ export class Gateway {
     ws.on('error', (err) => log.debug({ err: err.message, instance: instance.slug }, 'websocket error'));
     ws.on('close', (code) => {
       set.delete(conn);
-      this.#addresses?.release(address);
       log.info({ instance: instance.slug, address, code, requests, ms: Date.now() - opened }, 'connection closed');
     });
   }
