@@ -63,3 +63,58 @@ export function checkChain(
   }
   return { ok: true, prev, nextId };
 }
+
+/** A ticket about to be chained onto an instance's ledger. */
+export interface TicketToChain {
+  ticketId: number;
+  posId: number;
+  paymentId: number;
+  lines: readonly { productId: number; amount: number; cents: number }[];
+  note: string | null;
+}
+
+/**
+ * The rows of a ticket with their IDs and hashes, continuing the chain from
+ * the instance's head (its last row ID and hash). Every backend appends
+ * exactly these rows, so the chain does not depend on the database.
+ */
+export function chainTicket(slug: string, head: { lastId: number; lastHash: string }, ticket: TicketToChain, timestamp: string): (ChainedFields & { hash: string })[] {
+  let prev = head.lastHash;
+  return ticket.lines.map((line, i) => {
+    const fields: ChainedFields = {
+      ID: head.lastId + i + 1,
+      TicketID: ticket.ticketId,
+      PointOfSaleID: ticket.posId,
+      Payment_ID: ticket.paymentId,
+      Product_ID: line.productId,
+      AmountProduct: line.amount,
+      cents: line.cents,
+      timestamp,
+      Note: ticket.note,
+    };
+    prev = rowHash(prev, slug, fields);
+    return { ...fields, hash: prev };
+  });
+}
+
+/**
+ * The reversal of a booked ticket: one row per original row with the same
+ * product, POS and payment method, amounts and money negated, and a Note
+ * that names the original. It is appended like any sale; nothing is changed.
+ */
+export function reverseTicket(
+  original: { ticketId: number; posId: number; paymentId: number; items: number; rows: readonly { Product_ID: number; AmountProduct: number; cents: number }[] },
+  ticketId: number,
+): TicketToChain & { items: number; requestId: null; fingerprint: string; voids: number } {
+  return {
+    ticketId,
+    posId: original.posId,
+    paymentId: original.paymentId,
+    lines: original.rows.map((r) => ({ productId: r.Product_ID, amount: -r.AmountProduct, cents: -r.cents })),
+    note: `void of ticket ${original.ticketId}`,
+    items: -original.items,
+    requestId: null,
+    fingerprint: `void|${original.ticketId}`,
+    voids: original.ticketId,
+  };
+}

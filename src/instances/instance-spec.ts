@@ -30,3 +30,15 @@ export interface InstanceImport {
   paymentMethods: PaymentMethod[];
   pos: PosImport[];
 }
+
+/** An instance's catalogue as stored: what the admin API reads and rewrites as a whole. */
+export interface Catalogue {
+  config: Record<string, string>;
+  license: License | undefined;
+  products: Product[];
+  paymentMethods: PaymentMethod[];
+  pos: (PosImport & { passwordHash: string | null })[];
+}
+
+/** A catalogue change: the new catalogue and the audit record, or a refusal. */
+export type CatalogueChange = { catalogue: Catalogue; audit: { action: string; before: unknown; after: unknown } } | { refused: Error };

@@ -1,4 +1,5 @@
-import type { LedgerRow, License, PaymentMethod, PointOfSale, Product } from './types.js';
+import type { Catalogue } from '../instances/instance-spec.js';
+import type { AuditEntry, Device, Instance, LedgerRow, License, PaymentMethod, PointOfSale, Product, RevenuePoint, TotalsRow } from './types.js';
 
 /**
  * Maps the column names both backends share onto the records the store
@@ -11,6 +12,49 @@ const int = (v: unknown): number => Number(v);
 const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
 const text = (v: unknown): string => String(v);
 const textOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function toInstance(r: Row): Instance {
+  return { id: int(r.id), slug: text(r.slug), name: text(r.name), apiKeyHash: textOrNull(r.api_key_hash), adminKeyHash: textOrNull(r.admin_key_hash) };
+}
+
+export function toDevice(r: Row): Device {
+  return {
+    uuid: text(r.uuid),
+    posId: r.pos_id === null ? null : int(r.pos_id),
+    shard: text(r.shard),
+    firstSeen: text(r.first_seen),
+    lastPing: text(r.last_ping),
+    lastSeen: text(r.last_seen ?? r.last_ping),
+  };
+}
+
+/** Assembles a catalogue from its tables' rows (each sorted by ID). */
+export function toCatalogue(rows: {
+  config: Row[];
+  licenses: Row[];
+  products: Row[];
+  paymentMethods: Row[];
+  pos: Row[];
+  posProducts: Row[];
+  posPaymentMethods: Row[];
+}): Catalogue {
+  const config = Object.fromEntries(rows.config.map((r) => [text(r.key), text(r.value)]));
+  const licenses = rows.licenses.map(toLicense);
+  return {
+    config,
+    license: licenses.find((l) => l.LicenseKey === config.license_key) ?? licenses[0],
+    products: rows.products.map(toProduct),
+    paymentMethods: rows.paymentMethods.map(toPaymentMethod),
+    pos: rows.pos.map((r) => {
+      const p = toPos(r);
+      return {
+        ...p,
+        products: rows.posProducts.filter((a) => int(a.pos_id) === p.ID).map((a) => int(a.product_id)),
+        paymentMethods: rows.posPaymentMethods.filter((a) => int(a.pos_id) === p.ID).map((a) => int(a.payment_id)),
+      };
+    }),
+  };
+}
 
 export function toProduct(r: Row): Product {
   return { ID: int(r.id), ProductName: text(r.name), priceCents: int(r.price_cents), Deposit: bool(r.deposit), CrewBlocked: bool(r.crew_blocked) };
@@ -83,4 +127,17 @@ export function viewDigest(view: TerminalView): string {
     view.posProducts.map((r) => [int(r.pos_id), int(r.product_id)]),
     view.posPaymentMethods.map((r) => [int(r.pos_id), int(r.payment_id)]),
   ]);
+}
+
+export function toTotalsRow(r: Row): TotalsRow {
+  return { posId: int(r.pos_id), productId: int(r.product_id), paymentId: int(r.payment_id), units: int(r.units), cents: int(r.cents), rows: int(r.n) };
+}
+
+export function toRevenuePoint(r: Row): RevenuePoint {
+  return { minute: text(r.minute), cents: int(r.cents) };
+}
+
+export function toAuditEntry(r: Row): AuditEntry {
+  const parse = (v: unknown): unknown => (v === null || v === undefined ? null : JSON.parse(text(v)));
+  return { at: text(r.at), key: text(r.key_fingerprint), action: text(r.action), before: parse(r.before), after: parse(r.after) };
 }

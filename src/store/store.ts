@@ -1,5 +1,11 @@
 import type {
   AppendResult,
+  AuditEntry,
+  BookedTicket,
+  Device,
+  RevenuePoint,
+  TotalsRow,
+  VoidResult,
   DeviceRegistration,
   DeviceResult,
   GatewayEvent,
@@ -14,7 +20,7 @@ import type {
   TicketDraft,
   TransactionQuery,
 } from './types.js';
-import type { InstanceImport } from '../instances/instance-spec.js';
+import type { Catalogue, CatalogueChange, InstanceImport } from '../instances/instance-spec.js';
 
 export type * from './types.js';
 
@@ -75,6 +81,26 @@ export interface Store {
    * backend that cannot push does nothing here.
    */
   watchEvents(onPublished: () => void): Promise<void>;
+
+  /** The instance's catalogue as a whole (products, methods, POS with assignments, config, license). */
+  catalogue(instanceId: number): Promise<Catalogue>;
+  /**
+   * Reads the catalogue, lets `change` (synchronous, pure) produce the new one,
+   * and writes it with its audit record in one transaction; publishes
+   * updatepos when what terminals show changed. A refusal writes nothing.
+   */
+  updateCatalogue(instanceId: number, keyFingerprint: string, change: (current: Catalogue) => CatalogueChange): Promise<Catalogue>;
+  setAdminKey(instanceId: number, adminKeyHash: string): Promise<void>;
+  ticket(instanceId: number, ticketId: number): Promise<BookedTicket | null>;
+  /** Appends the reversal of a ticket (negated rows, Note `void of ticket N`) as a new ticket. */
+  voidTicket(instanceId: number, slug: string, ticketId: number, now: string, keyFingerprint: string): Promise<VoidResult>;
+  /** Units and money per POS, product and payment method in [from, to). */
+  totals(instanceId: number, from: string | undefined, to: string | undefined): Promise<TotalsRow[]>;
+  revenueByMinute(instanceId: number, from: string | undefined, to: string | undefined): Promise<RevenuePoint[]>;
+  devices(instanceId: number): Promise<Device[]>;
+  /** Marks devices as seen now by a gateway that holds their connections. */
+  touchDevices(instanceId: number, uuids: string[], shard: string, now: string): Promise<void>;
+  audit(instanceId: number, limit: number): Promise<AuditEntry[]>;
 
   /** A random key created with the schema, shared by every gateway (POS tokens are signed with it). */
   signingKey(): Promise<Buffer>;

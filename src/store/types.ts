@@ -6,6 +6,8 @@ export interface Instance {
   name: string;
   /** scrypt hash of the terminal API key; null when the instance has none. */
   apiKeyHash: string | null;
+  /** scrypt hash of the administration key; null when none was set. */
+  adminKeyHash: string | null;
 }
 
 export interface Product {
@@ -119,6 +121,10 @@ export type DeviceResult =
 
 export interface TransactionQuery {
   posId?: number | undefined;
+  paymentId?: number | undefined;
+  /** ISO-8601 UTC: rows at or after `from`, before `to`. */
+  from?: string | undefined;
+  to?: string | undefined;
   limit?: number | undefined;
   /** Only rows with an ID below this one (paging backwards). */
   before?: number | undefined;
@@ -136,3 +142,43 @@ export interface GatewayEvent {
 export interface StoredEvent extends GatewayEvent {
   id: number;
 }
+
+/** One group of the totals: what was booked at a POS, of a product, with a payment method. */
+export interface TotalsRow {
+  posId: number;
+  productId: number;
+  paymentId: number;
+  units: number;
+  cents: number;
+  rows: number;
+}
+
+/** Revenue per minute (`YYYY-MM-DDTHH:MM`), for the dashboard chart. */
+export interface RevenuePoint {
+  minute: string;
+  cents: number;
+}
+
+export interface Device {
+  uuid: string;
+  posId: number | null;
+  shard: string;
+  firstSeen: string;
+  lastPing: string;
+  lastSeen: string;
+}
+
+export interface AuditEntry {
+  at: string;
+  /** Fingerprint of the admin key that made the change, never the key. */
+  key: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+}
+
+export type VoidResult =
+  | { outcome: 'voided'; ticket: BookedTicket }
+  | { outcome: 'not_found' }
+  | { outcome: 'already_voided' }
+  | { outcome: 'is_reversal' };

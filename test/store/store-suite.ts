@@ -240,6 +240,80 @@ export function runStoreTests(factory: StoreFactory): void {
       }
     });
 
+    test('catalogue changes are atomic, audited and announced; a refusal writes nothing', async () => {
+      const start = await store.latestEventId();
+      const before = await store.catalogue(alpha.id);
+      assert.deepEqual(before.products.map((p) => p.ID), [1, 2, 99]);
+      assert.deepEqual(before.pos.find((p) => p.ID === 1)?.paymentMethods, [1, 3]);
+      assert.equal(before.license?.LicenseKey, 'A-1');
+      const after = await store.updateCatalogue(alpha.id, 'fp-1', (c) => ({
+        catalogue: { ...c, products: c.products.map((p) => (p.ID === 2 ? { ...p, priceCents: 250 } : p)) },
+        audit: { action: 'update product 2', before: { Price: 2 }, after: { Price: 2.5 } },
+      }));
+      assert.equal(after.products.find((p) => p.ID === 2)?.priceCents, 250);
+      assert.equal((await store.productsOfPos(alpha.id, 2)).find((p) => p.ID === 2)?.priceCents, 250);
+      assert.deepEqual((await store.eventsAfter(start)).map((e) => [e.instanceId, e.message]), [[alpha.id, 'updatepos']]);
+      const [entry] = await store.audit(alpha.id, 10);
+      assert.deepEqual(entry && { ...entry, at: '' }, { at: '', key: 'fp-1', action: 'update product 2', before: { Price: 2 }, after: { Price: 2.5 } });
+      await assert.rejects(
+        store.updateCatalogue(alpha.id, 'fp-1', () => ({ refused: new Error('no') })),
+        /no/,
+      );
+      assert.deepEqual(await store.catalogue(alpha.id), after);
+      assert.equal((await store.audit(alpha.id, 10)).length, 1);
+      await store.setAdminKey(alpha.id, 'scrypt$x');
+      assert.equal((await store.instanceBySlug('alpha'))?.adminKeyHash, 'scrypt$x');
+    });
+
+    test('a void appends a negated reversal once; the original stays untouched', async () => {
+      const booked = await store.appendTicket(alpha.id, 'alpha', draft({ paymentId: 1 }), NOW);
+      assert.equal(booked.outcome, 'booked');
+      if (booked.outcome !== 'booked') return;
+      const id = booked.ticket.ticketId;
+      const later = '2026-06-01T13:00:00.000Z';
+      const voided = await store.voidTicket(alpha.id, 'alpha', id, later, 'fp-2');
+      assert.equal(voided.outcome, 'voided');
+      if (voided.outcome !== 'voided') return;
+      assert.equal(voided.ticket.ticketId, id + 1);
+      assert.deepEqual(
+        voided.ticket.rows.map((r) => [r.Product_ID, r.AmountProduct, r.cents, r.Note, r.PointOfSaleID, r.Payment_ID]),
+        booked.ticket.rows.map((r) => [r.Product_ID, -r.AmountProduct, -r.cents, `void of ticket ${id}`, r.PointOfSaleID, r.Payment_ID]),
+      );
+      assert.deepEqual(await store.ticket(alpha.id, id), booked.ticket, 'original unchanged');
+      assert.deepEqual((await store.voidTicket(alpha.id, 'alpha', id, later, 'fp-2')).outcome, 'already_voided');
+      assert.deepEqual((await store.voidTicket(alpha.id, 'alpha', id + 1, later, 'fp-2')).outcome, 'is_reversal');
+      assert.deepEqual((await store.voidTicket(alpha.id, 'alpha', 999_999, later, 'fp-2')).outcome, 'not_found');
+      assert.equal((await verifyChain(store, alpha)).ok, true);
+      assert.equal((await store.audit(alpha.id, 1))[0]?.action, 'void ticket');
+    });
+
+    test('totals, revenue per minute and time-ranged transactions', async () => {
+      const t1 = '2030-01-01T10:00:05.000Z';
+      const t2 = '2030-01-01T10:01:30.000Z';
+      await store.appendTicket(beta.id, 'beta', draft({ posId: 1, lines: [{ productId: 1, amount: 3, cents: 1050 }] }), t1);
+      await store.appendTicket(beta.id, 'beta', draft({ posId: 1, paymentId: 3, lines: [{ productId: 1, amount: 1, cents: 350 }] }), t2);
+      const totals = await store.totals(beta.id, '2030-01-01T00:00:00.000Z', undefined);
+      assert.deepEqual(totals, [
+        { posId: 1, productId: 1, paymentId: 1, units: 3, cents: 1050, rows: 1 },
+        { posId: 1, productId: 1, paymentId: 3, units: 1, cents: 350, rows: 1 },
+      ]);
+      assert.deepEqual(await store.revenueByMinute(beta.id, '2030-01-01T00:00:00.000Z', '2030-01-02T00:00:00.000Z'), [
+        { minute: '2030-01-01T10:00', cents: 1050 },
+        { minute: '2030-01-01T10:01', cents: 350 },
+      ]);
+      const ranged = await store.transactions(beta.id, { from: t1, to: t2 });
+      assert.deepEqual(ranged.map((r) => r.timestamp), [t1], 'from inclusive, to exclusive');
+      assert.deepEqual((await store.transactions(beta.id, { paymentId: 3 })).map((r) => r.cents), [350]);
+    });
+
+    test('devices are listed with when and where they were last seen', async () => {
+      const uuid = '6e613e9f-4a3c-41b7-a89b-dd0c70961aa4';
+      await store.touchDevices(alpha.id, [uuid], 'cyton', '2026-06-01T14:00:00.000Z');
+      const device = (await store.devices(alpha.id)).find((d) => d.uuid === uuid);
+      assert.deepEqual(device && { shard: device.shard, lastSeen: device.lastSeen, posId: device.posId }, { shard: 'cyton', lastSeen: '2026-06-01T14:00:00.000Z', posId: 2 });
+      assert.equal((await store.devices(beta.id)).some((d) => d.shard === 'cyton'), false);
+    });
+
     test('concurrent appends from two handles keep IDs gapless and the chain valid', async () => {
       const other = await factory.reopen();
       try {

@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { GENESIS_HASH, rowHash } from '../../domain/ledger.js';
-import type { InstanceImport } from '../../instances/instance-spec.js';
-import { toLedgerRow, toLicense, toPaymentMethod, toPos, toProduct, viewDigest } from '../rows.js';
+import { chainTicket, GENESIS_HASH, reverseTicket, type TicketToChain } from '../../domain/ledger.js';
+import type { Catalogue, CatalogueChange, InstanceImport } from '../../instances/instance-spec.js';
+import { toAuditEntry, toCatalogue, toDevice, toInstance, toLedgerRow, toRevenuePoint, toTotalsRow, toLicense, toPaymentMethod, toPos, toProduct, viewDigest } from '../rows.js';
 import type { Store } from '../store.js';
 import type {
   AppendResult,
+  AuditEntry,
+  Device,
+  RevenuePoint,
+  TotalsRow,
+  VoidResult,
   BookedTicket,
   DeviceRegistration,
   DeviceResult,
@@ -22,6 +27,10 @@ import type {
   TransactionQuery,
 } from '../types.js';
 import { MIGRATIONS } from './migrations.js';
+import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
+
+/** What replacing a catalogue writes (an import or an admin change). */
+type CatalogueWrite = Pick<InstanceImport, 'config' | 'license' | 'products' | 'paymentMethods' | 'pos'>;
 
 type Row = Record<string, unknown>;
 type Client = pg.PoolClient | pg.Pool;
@@ -30,6 +39,7 @@ type Client = pg.PoolClient | pg.Pool;
 const MIGRATION_LOCK = 7_310_001;
 const EVENT_LOCK = 7_310_002;
 const DEVICE_LOCK_SPACE = 7_310_003;
+const CATALOGUE_LOCK_SPACE = 7_310_004;
 const CHANNEL = 'concertpos_events';
 
 export interface PostgresOptions {
@@ -117,12 +127,12 @@ export class PostgresStore implements Store {
   }
 
   async instanceBySlug(slug: string): Promise<Instance | null> {
-    const r = await this.#get('SELECT id, slug, name, api_key_hash FROM instances WHERE slug = $1', [slug]);
+    const r = await this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances WHERE slug = $1', [slug]);
     return r ? toInstance(r) : null;
   }
 
   async listInstances(): Promise<Instance[]> {
-    return (await this.#all('SELECT id, slug, name, api_key_hash FROM instances ORDER BY id')).map(toInstance);
+    return (await this.#all('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances ORDER BY id')).map(toInstance);
   }
 
   async config(instanceId: number): Promise<Record<string, string>> {
@@ -172,67 +182,106 @@ export class PostgresStore implements Store {
     const t = await this.#get('SELECT * FROM tickets WHERE instance_id = $1 AND request_id = $2', [instanceId, requestId], client);
     if (!t) return { outcome: 'none' };
     if (t.fingerprint !== fingerprint) return { outcome: 'conflict' };
-    const rows = (await this.#all('SELECT * FROM transactions WHERE instance_id = $1 AND ticket_id = $2 ORDER BY id', [instanceId, t.id], client)).map(toLedgerRow);
-    const ticket: BookedTicket = { ticketId: Number(t.id), posId: Number(t.pos_id), paymentId: Number(t.payment_id), items: Number(t.items), rows };
-    return { outcome: 'duplicate', ticket };
+    return { outcome: 'duplicate', ticket: await this.#ticketOf(client, instanceId, t) };
   }
 
   async findRequest(instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup> {
     return this.#lookup(this.#pool, instanceId, requestId, fingerprint);
   }
 
+  /** Chains and writes a ticket's rows; runs in a transaction holding the instance row lock. */
+  async #writeTicket(
+    client: pg.PoolClient,
+    instanceId: number,
+    slug: string,
+    head: Row,
+    ticket: TicketToChain & { items: number; requestId: string | null; fingerprint: string; voids: number | null },
+    now: string,
+  ): Promise<BookedTicket> {
+    const rows = chainTicket(slug, { lastId: Number(head.last_tx_id), lastHash: String(head.last_hash) }, ticket, now);
+    const values: unknown[] = [];
+    const tuples = rows.map((r) => {
+      const base = values.length;
+      values.push(instanceId, r.ID, r.TicketID, r.PointOfSaleID, r.Payment_ID, r.Product_ID, r.AmountProduct, r.cents, r.timestamp, r.hash, r.Note);
+      return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+    });
+    if (tuples.length > 0) {
+      await client.query(
+        `INSERT INTO transactions (instance_id, id, ticket_id, pos_id, payment_id, product_id, amount, cents, timestamp, hash, note) VALUES ${tuples.join(', ')}`,
+        values,
+      );
+    }
+    await client.query(
+      'INSERT INTO tickets (instance_id, id, pos_id, payment_id, items, request_id, fingerprint, created_at, voids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [instanceId, ticket.ticketId, ticket.posId, ticket.paymentId, ticket.items, ticket.requestId, ticket.fingerprint, now, ticket.voids],
+    );
+    const last = rows[rows.length - 1];
+    await client.query('UPDATE instances SET last_tx_id = $1, last_ticket_id = $2, last_hash = $3 WHERE id = $4', [
+      last?.ID ?? head.last_tx_id,
+      ticket.ticketId,
+      last?.hash ?? head.last_hash,
+      instanceId,
+    ]);
+    return { ticketId: ticket.ticketId, posId: ticket.posId, paymentId: ticket.paymentId, items: ticket.items, rows };
+  }
+
+  /** Locks the instance's row, the per-instance writer lock: other instances write in parallel. */
+  async #lockHead(client: pg.PoolClient, instanceId: number): Promise<Row> {
+    const head = await this.#get('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = $1 FOR UPDATE', [instanceId], client);
+    if (!head) throw new Error(`instance ${instanceId} vanished`);
+    return head;
+  }
+
   async appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult> {
     return this.#tx(async (client): Promise<AppendResult> => {
-      // The instance row is the per-instance writer lock: sales of other instances go on in parallel.
-      const head = await this.#get('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = $1 FOR UPDATE', [instanceId], client);
-      if (!head) throw new Error(`instance ${instanceId} vanished`);
+      const head = await this.#lockHead(client, instanceId);
       if (draft.requestId !== null) {
         const seen = await this.#lookup(client, instanceId, draft.requestId, draft.fingerprint);
         if (seen.outcome !== 'none') return seen;
       }
       const ticketId = Number(head.last_ticket_id) + 1;
       if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
-      let id = Number(head.last_tx_id);
-      let prev = String(head.last_hash);
-      const rows: LedgerRow[] = [];
-      const values: unknown[] = [];
-      const tuples: string[] = [];
-      for (const line of draft.lines) {
-        id += 1;
-        const fields = { ID: id, TicketID: ticketId, PointOfSaleID: draft.posId, Payment_ID: draft.paymentId, Product_ID: line.productId, AmountProduct: line.amount, cents: line.cents, timestamp: now, Note: draft.note };
-        const hash = rowHash(prev, slug, fields);
-        const base = values.length;
-        tuples.push(`(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(', ')})`);
-        values.push(instanceId, id, ticketId, draft.posId, draft.paymentId, line.productId, line.amount, line.cents, now, hash, draft.note);
-        rows.push({ ...fields, hash });
-        prev = hash;
-      }
-      await client.query(
-        `INSERT INTO transactions (instance_id, id, ticket_id, pos_id, payment_id, product_id, amount, cents, timestamp, hash, note) VALUES ${tuples.join(', ')}`,
-        values,
-      );
-      await client.query(
-        'INSERT INTO tickets (instance_id, id, pos_id, payment_id, items, request_id, fingerprint, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [instanceId, ticketId, draft.posId, draft.paymentId, draft.items, draft.requestId, draft.fingerprint, now],
-      );
-      await client.query('UPDATE instances SET last_tx_id = $1, last_ticket_id = $2, last_hash = $3 WHERE id = $4', [id, ticketId, prev, instanceId]);
-      return { outcome: 'booked', ticket: { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows } };
+      return { outcome: 'booked', ticket: await this.#writeTicket(client, instanceId, slug, head, { ...draft, ticketId, voids: null }, now) };
+    });
+  }
+
+  async #ticketOf(client: Client, instanceId: number, t: Row): Promise<BookedTicket> {
+    const rows = (await this.#all('SELECT * FROM transactions WHERE instance_id = $1 AND ticket_id = $2 ORDER BY id', [instanceId, t.id], client)).map(toLedgerRow);
+    return { ticketId: Number(t.id), posId: Number(t.pos_id), paymentId: Number(t.payment_id), items: Number(t.items), rows };
+  }
+
+  async ticket(instanceId: number, ticketId: number): Promise<BookedTicket | null> {
+    const t = await this.#get('SELECT * FROM tickets WHERE instance_id = $1 AND id = $2', [instanceId, ticketId]);
+    return t ? this.#ticketOf(this.#pool, instanceId, t) : null;
+  }
+
+  async voidTicket(instanceId: number, slug: string, ticketId: number, now: string, keyFingerprint: string): Promise<VoidResult> {
+    return this.#tx(async (client): Promise<VoidResult> => {
+      const head = await this.#lockHead(client, instanceId);
+      const original = await this.#get('SELECT * FROM tickets WHERE instance_id = $1 AND id = $2', [instanceId, ticketId], client);
+      if (!original) return { outcome: 'not_found' };
+      if (original.voids !== null) return { outcome: 'is_reversal' };
+      if (await this.#get('SELECT id FROM tickets WHERE instance_id = $1 AND voids = $2', [instanceId, ticketId], client)) return { outcome: 'already_voided' };
+      const reversal = reverseTicket(await this.#ticketOf(client, instanceId, original), Number(head.last_ticket_id) + 1);
+      const ticket = await this.#writeTicket(client, instanceId, slug, head, reversal, now);
+      await this.#audit(client, instanceId, keyFingerprint, now, 'void ticket', { TicketID: ticketId }, { TicketID: ticket.ticketId });
+      return { outcome: 'voided', ticket };
     });
   }
 
   async transactions(instanceId: number, query: TransactionQuery): Promise<LedgerRow[]> {
-    const where = ['instance_id = $1'];
-    const params: unknown[] = [instanceId];
-    if (query.posId !== undefined) {
-      params.push(query.posId);
-      where.push(`pos_id = $${params.length}`);
-    }
-    if (query.before !== undefined) {
-      params.push(query.before);
-      where.push(`id < $${params.length}`);
-    }
-    const limit = query.limit !== undefined ? ` LIMIT ${Number(query.limit)}` : '';
-    return (await this.#all(`SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY id DESC${limit}`, params)).map(toLedgerRow);
+    const { sql, params } = transactionsQuery(instanceId, query, (n) => `$${n}`);
+    return (await this.#all(sql, params)).map(toLedgerRow);
+  }
+
+  async totals(instanceId: number, from: string | undefined, to: string | undefined): Promise<TotalsRow[]> {
+    const { where, params } = rangeQuery(instanceId, from, to, (n) => `$${n}`);
+    return (await this.#all(`${TOTALS_SELECT} WHERE ${where} ${TOTALS_GROUP}`, params)).map(toTotalsRow);
+  }
+
+  async revenueByMinute(instanceId: number, from: string | undefined, to: string | undefined): Promise<RevenuePoint[]> {
+    const { where, params } = rangeQuery(instanceId, from, to, (n) => `$${n}`);
+    return (await this.#all(`${REVENUE_SELECT} WHERE ${where} ${REVENUE_GROUP}`, params)).map(toRevenuePoint);
   }
 
   async ledgerHead(instanceId: number): Promise<{ lastId: number; lastHash: string }> {
@@ -252,7 +301,7 @@ export class PostgresStore implements Store {
       if (!known) {
         const count = Number((await this.#get('SELECT COUNT(*) AS n FROM devices WHERE instance_id = $1', [instanceId], client))?.n ?? 0);
         if (device.deviceLimit > 0 && count >= device.deviceLimit) return { outcome: 'limit_reached' };
-        await client.query('INSERT INTO devices (instance_id, uuid, pos_id, shard, first_seen, last_ping) VALUES ($1, $2, $3, $4, $5, $5)', [
+        await client.query('INSERT INTO devices (instance_id, uuid, pos_id, shard, first_seen, last_ping, last_seen) VALUES ($1, $2, $3, $4, $5, $5, $5)', [
           instanceId,
           device.uuid,
           device.posId ?? null,
@@ -262,7 +311,7 @@ export class PostgresStore implements Store {
         return { outcome: 'registered', uuid: device.uuid, posId: device.posId ?? null, isNew: true, lastPing: device.now };
       }
       const posId = device.posId ?? (known.pos_id === null ? null : Number(known.pos_id));
-      await client.query('UPDATE devices SET pos_id = $1, shard = $2, last_ping = $3 WHERE instance_id = $4 AND uuid = $5', [posId, device.shard, device.now, instanceId, device.uuid]);
+      await client.query('UPDATE devices SET pos_id = $1, shard = $2, last_ping = $3, last_seen = $3 WHERE instance_id = $4 AND uuid = $5', [posId, device.shard, device.now, instanceId, device.uuid]);
       return { outcome: 'registered', uuid: device.uuid, posId, isNew: false, lastPing: device.now };
     });
   }
@@ -324,9 +373,9 @@ export class PostgresStore implements Store {
     });
   }
 
-  async #replaceCatalogue(client: pg.PoolClient, id: number, spec: InstanceImport): Promise<void> {
+  async #replaceCatalogue(client: pg.PoolClient, id: number, spec: CatalogueWrite): Promise<void> {
     const oldPasswords = new Map((await this.#all('SELECT id, password_hash FROM pos WHERE instance_id = $1', [id], client)).map((r) => [Number(r.id), r.password_hash]));
-    for (const table of ['config', 'licenses', 'pos_products', 'pos_payment_methods', 'pos', 'products', 'payment_methods']) {
+    for (const table of CATALOGUE_TABLES) {
       await client.query(`DELETE FROM ${table} WHERE instance_id = $1`, [id]);
     }
     for (const [key, value] of Object.entries(spec.config)) await client.query('INSERT INTO config (instance_id, key, value) VALUES ($1, $2, $3)', [id, key, value]);
@@ -399,11 +448,67 @@ export class PostgresStore implements Store {
     this.#listener = client;
   }
 
+  async #catalogueRows(client: Client, instanceId: number): Promise<Catalogue> {
+    const q = (sql: string): Promise<Row[]> => this.#all(sql, [instanceId], client);
+    return toCatalogue({
+      config: await q('SELECT key, value FROM config WHERE instance_id = $1 ORDER BY key'),
+      licenses: await q('SELECT * FROM licenses WHERE instance_id = $1 ORDER BY license_key'),
+      products: await q('SELECT * FROM products WHERE instance_id = $1 ORDER BY id'),
+      paymentMethods: await q('SELECT * FROM payment_methods WHERE instance_id = $1 ORDER BY id'),
+      pos: await q('SELECT * FROM pos WHERE instance_id = $1 ORDER BY id'),
+      posProducts: await q('SELECT pos_id, product_id FROM pos_products WHERE instance_id = $1 ORDER BY pos_id, product_id'),
+      posPaymentMethods: await q('SELECT pos_id, payment_id FROM pos_payment_methods WHERE instance_id = $1 ORDER BY pos_id, payment_id'),
+    });
+  }
+
+  async catalogue(instanceId: number): Promise<Catalogue> {
+    return this.#catalogueRows(this.#pool, instanceId);
+  }
+
+  async updateCatalogue(instanceId: number, keyFingerprint: string, change: (current: Catalogue) => CatalogueChange): Promise<Catalogue> {
+    return this.#tx(async (client) => {
+      // Admin changes of one instance are serialised with each other (not with sales).
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [CATALOGUE_LOCK_SPACE, instanceId]);
+      const result = change(await this.#catalogueRows(client, instanceId));
+      if ('refused' in result) throw result.refused;
+      const before = await this.#view(client, instanceId);
+      await this.#replaceCatalogue(client, instanceId, result.catalogue);
+      await this.#audit(client, instanceId, keyFingerprint, new Date().toISOString(), result.audit.action, result.audit.before, result.audit.after);
+      if ((await this.#view(client, instanceId)) !== before) await this.#insertEvent(client, { instanceId, kind: 'updatepos', message: 'updatepos', parameters: {} });
+      return this.#catalogueRows(client, instanceId);
+    });
+  }
+
+  async #audit(client: Client, instanceId: number, key: string, at: string, action: string, before: unknown, after: unknown): Promise<void> {
+    await client.query('INSERT INTO audit_log (instance_id, at, key_fingerprint, action, before, after) VALUES ($1, $2, $3, $4, $5, $6)', [
+      instanceId,
+      at,
+      key,
+      action,
+      JSON.stringify(before ?? null),
+      JSON.stringify(after ?? null),
+    ]);
+  }
+
+  async audit(instanceId: number, limit: number): Promise<AuditEntry[]> {
+    return (await this.#all('SELECT * FROM audit_log WHERE instance_id = $1 ORDER BY id DESC LIMIT $2', [instanceId, limit])).map(toAuditEntry);
+  }
+
+  async setAdminKey(instanceId: number, adminKeyHash: string): Promise<void> {
+    await this.#pool.query('UPDATE instances SET admin_key_hash = $1 WHERE id = $2', [adminKeyHash, instanceId]);
+  }
+
+  async devices(instanceId: number): Promise<Device[]> {
+    return (await this.#all('SELECT * FROM devices WHERE instance_id = $1 ORDER BY uuid', [instanceId])).map(toDevice);
+  }
+
+  async touchDevices(instanceId: number, uuids: string[], shard: string, now: string): Promise<void> {
+    if (uuids.length === 0) return;
+    await this.#pool.query('UPDATE devices SET last_seen = $1, shard = $2 WHERE instance_id = $3 AND uuid = ANY($4)', [now, shard, instanceId, uuids]);
+  }
+
   async signingKey(): Promise<Buffer> {
     return Buffer.from(String((await this.#get("SELECT value FROM meta WHERE key = 'signing_key'"))?.value), 'base64');
   }
 }
 
-function toInstance(r: Row): Instance {
-  return { id: Number(r.id), slug: String(r.slug), name: String(r.name), apiKeyHash: r.api_key_hash === null ? null : String(r.api_key_hash) };
-}

@@ -150,4 +150,24 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: 'voids, audit log, device presence',
+    sql: `
+      ALTER TABLE tickets ADD COLUMN voids INTEGER;
+      CREATE UNIQUE INDEX tickets_voids ON tickets (instance_id, voids) WHERE voids IS NOT NULL;
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        instance_id INTEGER NOT NULL REFERENCES instances(id),
+        at TEXT NOT NULL,
+        key_fingerprint TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT,
+        after TEXT
+      );
+      CREATE INDEX audit_log_instance ON audit_log (instance_id, id);
+      ALTER TABLE devices ADD COLUMN last_seen TEXT;
+      CREATE INDEX transactions_time ON transactions (instance_id, timestamp);
+    `,
+  },
 ];

@@ -2,12 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { GENESIS_HASH, rowHash } from '../../domain/ledger.js';
-import type { InstanceImport } from '../../instances/instance-spec.js';
-import { toLedgerRow, toLicense, toPaymentMethod, toPos, toProduct, viewDigest } from '../rows.js';
+import { chainTicket, GENESIS_HASH, reverseTicket, type TicketToChain } from '../../domain/ledger.js';
+import type { Catalogue, CatalogueChange, InstanceImport } from '../../instances/instance-spec.js';
+import { toAuditEntry, toCatalogue, toDevice, toInstance, toLedgerRow, toRevenuePoint, toTotalsRow, toLicense, toPaymentMethod, toPos, toProduct, viewDigest } from '../rows.js';
 import type { Store } from '../store.js';
 import type {
   AppendResult,
+  AuditEntry,
+  Device,
+  RevenuePoint,
+  TotalsRow,
+  VoidResult,
   BookedTicket,
   DeviceRegistration,
   DeviceResult,
@@ -24,6 +29,10 @@ import type {
   TransactionQuery,
 } from '../types.js';
 import { MIGRATIONS } from './migrations.js';
+import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
+
+/** What replacing a catalogue writes (an import or an admin change). */
+type CatalogueWrite = Pick<InstanceImport, 'config' | 'license' | 'products' | 'paymentMethods' | 'pos'>;
 
 type Row = Record<string, unknown>;
 type Db = Database.Database;
@@ -99,12 +108,12 @@ export class SqliteStore implements Store {
   }
 
   async instanceBySlug(slug: string): Promise<Instance | null> {
-    const r = this.#get('SELECT id, slug, name, api_key_hash FROM instances WHERE slug = ?', slug);
+    const r = this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances WHERE slug = ?', slug);
     return r ? toInstance(r) : null;
   }
 
   async listInstances(): Promise<Instance[]> {
-    return this.#all('SELECT id, slug, name, api_key_hash FROM instances ORDER BY id').map(toInstance);
+    return this.#all('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances ORDER BY id').map(toInstance);
   }
 
   async config(instanceId: number): Promise<Record<string, string>> {
@@ -168,64 +177,73 @@ export class SqliteStore implements Store {
     return this.#lookup(instanceId, requestId, fingerprint);
   }
 
+  /** Chains and writes a ticket's rows; runs inside a write transaction. */
+  #writeTicket(instanceId: number, slug: string, ticket: TicketToChain & { items: number; requestId: string | null; fingerprint: string; voids: number | null }, now: string): BookedTicket {
+    const head = this.#get('SELECT last_tx_id, last_hash FROM instances WHERE id = ?', instanceId);
+    if (!head) throw new Error(`instance ${instanceId} vanished`);
+    const rows = chainTicket(slug, { lastId: Number(head.last_tx_id), lastHash: String(head.last_hash) }, ticket, now);
+    const insert = this.#prepare(
+      `INSERT INTO transactions (instance_id, id, ticket_id, pos_id, payment_id, product_id, amount, cents, timestamp, hash, note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const r of rows) insert.run(instanceId, r.ID, r.TicketID, r.PointOfSaleID, r.Payment_ID, r.Product_ID, r.AmountProduct, r.cents, r.timestamp, r.hash, r.Note);
+    this.#prepare(
+      'INSERT INTO tickets (instance_id, id, pos_id, payment_id, items, request_id, fingerprint, created_at, voids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(instanceId, ticket.ticketId, ticket.posId, ticket.paymentId, ticket.items, ticket.requestId, ticket.fingerprint, now, ticket.voids);
+    const last = rows[rows.length - 1];
+    this.#prepare('UPDATE instances SET last_tx_id = ?, last_ticket_id = ?, last_hash = ? WHERE id = ?').run(last?.ID ?? head.last_tx_id, ticket.ticketId, last?.hash ?? head.last_hash, instanceId);
+    return { ticketId: ticket.ticketId, posId: ticket.posId, paymentId: ticket.paymentId, items: ticket.items, rows };
+  }
+
+  #nextTicketId(instanceId: number): number {
+    return Number(this.#get('SELECT last_ticket_id FROM instances WHERE id = ?', instanceId)?.last_ticket_id ?? 0) + 1;
+  }
+
   async appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult> {
-    const db = this.#db;
-    const append = db.transaction((): AppendResult => {
+    const append = this.#db.transaction((): AppendResult => {
       if (draft.requestId !== null) {
         const seen = this.#lookup(instanceId, draft.requestId, draft.fingerprint);
         if (seen.outcome !== 'none') return seen;
       }
-      const head = this.#get('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = ?', instanceId);
-      if (!head) throw new Error(`instance ${instanceId} vanished`);
-      const ticketId = Number(head.last_ticket_id) + 1;
+      const ticketId = this.#nextTicketId(instanceId);
       if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
-      let id = Number(head.last_tx_id);
-      let prev = String(head.last_hash);
-      const rows: LedgerRow[] = [];
-      const insert = this.#prepare(
-        `INSERT INTO transactions (instance_id, id, ticket_id, pos_id, payment_id, product_id, amount, cents, timestamp, hash, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      for (const line of draft.lines) {
-        id += 1;
-        const fields = {
-          ID: id,
-          TicketID: ticketId,
-          PointOfSaleID: draft.posId,
-          Payment_ID: draft.paymentId,
-          Product_ID: line.productId,
-          AmountProduct: line.amount,
-          cents: line.cents,
-          timestamp: now,
-          Note: draft.note,
-        };
-        const hash = rowHash(prev, slug, fields);
-        insert.run(instanceId, id, ticketId, draft.posId, draft.paymentId, line.productId, line.amount, line.cents, now, hash, draft.note);
-        rows.push({ ...fields, hash });
-        prev = hash;
-      }
-      this.#prepare(
-        `INSERT INTO tickets (instance_id, id, pos_id, payment_id, items, request_id, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(instanceId, ticketId, draft.posId, draft.paymentId, draft.items, draft.requestId, draft.fingerprint, now);
-      this.#prepare('UPDATE instances SET last_tx_id = ?, last_ticket_id = ?, last_hash = ? WHERE id = ?').run(id, ticketId, prev, instanceId);
-      return { outcome: 'booked', ticket: { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows } };
+      return { outcome: 'booked', ticket: this.#writeTicket(instanceId, slug, { ...draft, ticketId, voids: null }, now) };
     });
     return append.immediate();
   }
 
+  async ticket(instanceId: number, ticketId: number): Promise<BookedTicket | null> {
+    const t = this.#get('SELECT * FROM tickets WHERE instance_id = ? AND id = ?', instanceId, ticketId);
+    return t ? this.#ticket(instanceId, t) : null;
+  }
+
+  async voidTicket(instanceId: number, slug: string, ticketId: number, now: string, keyFingerprint: string): Promise<VoidResult> {
+    const run = this.#db.transaction((): VoidResult => {
+      const original = this.#get('SELECT * FROM tickets WHERE instance_id = ? AND id = ?', instanceId, ticketId);
+      if (!original) return { outcome: 'not_found' };
+      if (original.voids !== null) return { outcome: 'is_reversal' };
+      if (this.#get('SELECT id FROM tickets WHERE instance_id = ? AND voids = ?', instanceId, ticketId)) return { outcome: 'already_voided' };
+      const reversal = reverseTicket(this.#ticket(instanceId, original), this.#nextTicketId(instanceId));
+      const ticket = this.#writeTicket(instanceId, slug, reversal, now);
+      this.#audit(instanceId, keyFingerprint, now, 'void ticket', { TicketID: ticketId }, { TicketID: ticket.ticketId });
+      return { outcome: 'voided', ticket };
+    });
+    return run.immediate();
+  }
+
   async transactions(instanceId: number, query: TransactionQuery): Promise<LedgerRow[]> {
-    const where = ['instance_id = ?'];
-    const args: unknown[] = [instanceId];
-    if (query.posId !== undefined) {
-      where.push('pos_id = ?');
-      args.push(query.posId);
-    }
-    if (query.before !== undefined) {
-      where.push('id < ?');
-      args.push(query.before);
-    }
-    const limit = query.limit !== undefined ? ` LIMIT ${Number(query.limit)}` : '';
-    return this.#all(`SELECT * FROM transactions WHERE ${where.join(' AND ')} ORDER BY id DESC${limit}`, ...args).map(toLedgerRow);
+    const { sql, params } = transactionsQuery(instanceId, query, () => '?');
+    return this.#all(sql, ...params).map(toLedgerRow);
+  }
+
+  async totals(instanceId: number, from: string | undefined, to: string | undefined): Promise<TotalsRow[]> {
+    const { where, params } = rangeQuery(instanceId, from, to, () => '?');
+    return this.#all(`${TOTALS_SELECT} WHERE ${where} ${TOTALS_GROUP}`, ...params).map(toTotalsRow);
+  }
+
+  async revenueByMinute(instanceId: number, from: string | undefined, to: string | undefined): Promise<RevenuePoint[]> {
+    const { where, params } = rangeQuery(instanceId, from, to, () => '?');
+    return this.#all(`${REVENUE_SELECT} WHERE ${where} ${REVENUE_GROUP}`, ...params).map(toRevenuePoint);
   }
 
   async ledgerHead(instanceId: number): Promise<{ lastId: number; lastHash: string }> {
@@ -244,18 +262,19 @@ export class SqliteStore implements Store {
       if (!known) {
         const count = Number(this.#get('SELECT COUNT(*) AS n FROM devices WHERE instance_id = ?', instanceId)?.n ?? 0);
         if (device.deviceLimit > 0 && count >= device.deviceLimit) return { outcome: 'limit_reached' };
-        this.#prepare('INSERT INTO devices (instance_id, uuid, pos_id, shard, first_seen, last_ping) VALUES (?, ?, ?, ?, ?, ?)').run(
+        this.#prepare('INSERT INTO devices (instance_id, uuid, pos_id, shard, first_seen, last_ping, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
           instanceId,
           device.uuid,
           device.posId ?? null,
           device.shard,
           device.now,
           device.now,
+          device.now,
         );
         return { outcome: 'registered', uuid: device.uuid, posId: device.posId ?? null, isNew: true, lastPing: device.now };
       }
       const posId = device.posId ?? (known.pos_id === null ? null : Number(known.pos_id));
-      this.#prepare('UPDATE devices SET pos_id = ?, shard = ?, last_ping = ? WHERE instance_id = ? AND uuid = ?').run(posId, device.shard, device.now, instanceId, device.uuid);
+      this.#prepare('UPDATE devices SET pos_id = ?, shard = ?, last_ping = ?, last_seen = ? WHERE instance_id = ? AND uuid = ?').run(posId, device.shard, device.now, device.now, instanceId, device.uuid);
       return { outcome: 'registered', uuid: device.uuid, posId, isNew: false, lastPing: device.now };
     });
     return register.immediate();
@@ -317,10 +336,10 @@ export class SqliteStore implements Store {
     return run.immediate();
   }
 
-  #replaceCatalogue(id: number, spec: InstanceImport): void {
+  #replaceCatalogue(id: number, spec: CatalogueWrite): void {
     const db = this.#db;
     const oldPasswords = new Map(this.#all('SELECT id, password_hash FROM pos WHERE instance_id = ?', id).map((r) => [Number(r.id), r.password_hash]));
-    for (const table of ['config', 'licenses', 'pos_products', 'pos_payment_methods', 'pos', 'products', 'payment_methods']) {
+    for (const table of CATALOGUE_TABLES) {
       this.#prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
     }
     const config = this.#prepare('INSERT INTO config (instance_id, key, value) VALUES (?, ?, ?)');
@@ -374,11 +393,69 @@ export class SqliteStore implements Store {
     // SQLite cannot notify other processes; gateways poll the events table.
   }
 
+  #catalogueRows(instanceId: number): Catalogue {
+    const q = (sql: string): Row[] => this.#all(sql, instanceId);
+    return toCatalogue({
+      config: q('SELECT key, value FROM config WHERE instance_id = ? ORDER BY key'),
+      licenses: q('SELECT * FROM licenses WHERE instance_id = ? ORDER BY license_key'),
+      products: q('SELECT * FROM products WHERE instance_id = ? ORDER BY id'),
+      paymentMethods: q('SELECT * FROM payment_methods WHERE instance_id = ? ORDER BY id'),
+      pos: q('SELECT * FROM pos WHERE instance_id = ? ORDER BY id'),
+      posProducts: q('SELECT pos_id, product_id FROM pos_products WHERE instance_id = ? ORDER BY pos_id, product_id'),
+      posPaymentMethods: q('SELECT pos_id, payment_id FROM pos_payment_methods WHERE instance_id = ? ORDER BY pos_id, payment_id'),
+    });
+  }
+
+  async catalogue(instanceId: number): Promise<Catalogue> {
+    return this.#catalogueRows(instanceId);
+  }
+
+  async updateCatalogue(instanceId: number, keyFingerprint: string, change: (current: Catalogue) => CatalogueChange): Promise<Catalogue> {
+    const run = this.#db.transaction((): Catalogue => {
+      const result = change(this.#catalogueRows(instanceId));
+      if ('refused' in result) throw result.refused;
+      const before = this.#view(instanceId);
+      this.#replaceCatalogue(instanceId, result.catalogue);
+      const now = new Date().toISOString();
+      this.#audit(instanceId, keyFingerprint, now, result.audit.action, result.audit.before, result.audit.after);
+      if (this.#view(instanceId) !== before) this.#insertEvent({ instanceId, kind: 'updatepos', message: 'updatepos', parameters: {} });
+      return this.#catalogueRows(instanceId);
+    });
+    return run.immediate();
+  }
+
+  #audit(instanceId: number, key: string, at: string, action: string, before: unknown, after: unknown): void {
+    this.#prepare('INSERT INTO audit_log (instance_id, at, key_fingerprint, action, before, after) VALUES (?, ?, ?, ?, ?, ?)').run(
+      instanceId,
+      at,
+      key,
+      action,
+      JSON.stringify(before ?? null),
+      JSON.stringify(after ?? null),
+    );
+  }
+
+  async audit(instanceId: number, limit: number): Promise<AuditEntry[]> {
+    return this.#all('SELECT * FROM audit_log WHERE instance_id = ? ORDER BY id DESC LIMIT ?', instanceId, limit).map(toAuditEntry);
+  }
+
+  async setAdminKey(instanceId: number, adminKeyHash: string): Promise<void> {
+    this.#prepare('UPDATE instances SET admin_key_hash = ? WHERE id = ?').run(adminKeyHash, instanceId);
+  }
+
+  async devices(instanceId: number): Promise<Device[]> {
+    return this.#all('SELECT * FROM devices WHERE instance_id = ? ORDER BY uuid', instanceId).map(toDevice);
+  }
+
+  async touchDevices(instanceId: number, uuids: string[], shard: string, now: string): Promise<void> {
+    const touch = this.#prepare('UPDATE devices SET last_seen = ?, shard = ? WHERE instance_id = ? AND uuid = ?');
+    this.#db.transaction(() => {
+      for (const uuid of uuids) touch.run(now, shard, instanceId, uuid);
+    })();
+  }
+
   async signingKey(): Promise<Buffer> {
     return Buffer.from(String(this.#get("SELECT value FROM meta WHERE key = 'signing_key'")?.value), 'base64');
   }
 }
 
-function toInstance(r: Row): Instance {
-  return { id: Number(r.id), slug: String(r.slug), name: String(r.name), apiKeyHash: r.api_key_hash === null ? null : String(r.api_key_hash) };
-}
