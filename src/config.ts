@@ -33,6 +33,9 @@ export const OPTIONS = {
   'connections-per-second': { kind: 'integer', default: 100, min: 1, help: 'new connections per second per client address' },
   'connections-per-address': { kind: 'integer', default: 5000, min: 1, help: 'open connections per client address' },
   'trust-proxy': { kind: 'boolean', default: false, help: 'take the client address from X-Forwarded-For (only behind your own reverse proxy)' },
+  'admin-failures': { kind: 'integer', default: 10, min: 1, help: 'failed admin logins per client address before it is locked out' },
+  'admin-window-ms': { kind: 'integer', default: 300_000, min: 1, help: 'window of the admin login lockout' },
+  'metrics-token': { kind: 'string', default: undefined, help: 'when set, GET /metrics needs Authorization: Bearer TOKEN' },
   'password-failures': { kind: 'integer', default: 20, min: 1, help: 'failed POS passwords before the lockout' },
   'password-window-ms': { kind: 'integer', default: 300_000, min: 1, help: 'window in which password failures are counted' },
   'token-ttl-ms': { kind: 'integer', default: 43_200_000, min: 1000, help: 'lifetime of a POS token from verifyauth' },
@@ -88,6 +91,9 @@ export interface GatewayConfig {
   connectionsPerSecond: number;
   connectionsPerAddress: number;
   trustProxy: boolean;
+  adminFailures: number;
+  adminWindowMs: number;
+  metricsToken: string | undefined;
   passwordFailures: number;
   passwordWindowMs: number;
   tokenTtlMs: number;
@@ -152,6 +158,9 @@ export function resolveConfig(flags: Raw, env: NodeJS.ProcessEnv = process.env):
     connectionsPerSecond: get('connections-per-second') as number,
     connectionsPerAddress: get('connections-per-address') as number,
     trustProxy: get('trust-proxy') as boolean,
+    adminFailures: get('admin-failures') as number,
+    adminWindowMs: get('admin-window-ms') as number,
+    metricsToken: get('metrics-token') as string | undefined,
     passwordFailures: get('password-failures') as number,
     passwordWindowMs: get('password-window-ms') as number,
     tokenTtlMs: get('token-ttl-ms') as number,

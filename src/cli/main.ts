@@ -3,6 +3,7 @@ import { ConfigError, OPTIONS, envName } from '../config.js';
 import { InstanceFileError } from '../instances/instance-file.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
+import { adminKeyCommand } from './admin-key.js';
 import { broadcastCommand } from './broadcast.js';
 import { importCommand } from './import.js';
 import { serveCommand } from './serve.js';
@@ -13,6 +14,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
   verify: verifyCommand,
   broadcast: broadcastCommand,
+  'admin-key': adminKeyCommand,
 };
 
 function usage(): string {
@@ -29,6 +31,7 @@ function usage(): string {
     '  concertpos import    FILE… [--data DIR]            create or update instances from instance files',
     '  concertpos verify    [--instance SLUG] [--data DIR] recompute every hash chain (exit 1 when one is broken)',
     '  concertpos broadcast (--instance SLUG | --all) MESSAGE [--params JSON] [--data DIR]',
+    '  concertpos admin-key --instance SLUG [--data DIR]   set a new admin key and print it once',
     '',
     'Flags (each also read from its environment variable):',
     ...flags,

@@ -15,7 +15,7 @@ import { runSupervisor, SHARD_CONFIG_ENV } from './supervisor.js';
 const SERVE_FLAGS: readonly OptionName[] = [
   'host', 'port', 'shard', 'shards', 'data', 'database', 'import', 'demo', 'rate-limit', 'rate-window-ms', 'rate-budget', 'costs',
   'max-payload', 'ping-interval-ms', 'flood-limit', 'flood-window-ms', 'send-buffer-limit', 'connections-per-second',
-  'connections-per-address', 'trust-proxy', 'password-failures', 'password-window-ms', 'token-ttl-ms', 'status-url', 'status-timeout-ms',
+  'connections-per-address', 'trust-proxy', 'admin-failures', 'admin-window-ms', 'metrics-token', 'password-failures', 'password-window-ms', 'token-ttl-ms', 'status-url', 'status-timeout-ms',
   'status-cache-ms', 'event-poll-ms', 'synchronous', 'log-level',
 ];
 

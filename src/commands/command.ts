@@ -14,6 +14,13 @@ export interface CommandContext {
   readonly status: StatusService;
   readonly version: string;
   readonly now: () => Date;
+  /** The connection's own state that outlives one request. */
+  readonly session: Session;
+}
+
+/** Per-connection state commands may keep (the device registered on it). */
+export interface Session {
+  deviceUuid: string | undefined;
 }
 
 /** A successful answer: the event name and its parameters. */

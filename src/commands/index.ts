@@ -19,4 +19,4 @@ export const COMMANDS: ReadonlyMap<string, Command<unknown>> = new Map(
   ),
 );
 
-export type { Answer, Command, CommandContext } from './command.js';
+export type { Answer, Command, CommandContext, Session } from './command.js';

@@ -27,6 +27,7 @@ export default defineCommand({
       deviceLimit: license?.DeviceLimit ?? 0,
     });
     if (result.outcome === 'limit_reached') throw new ProtocolError('limit_reached', 'The license allows no more devices', 'UUID');
+    ctx.session.deviceUuid = result.uuid;
     return {
       event: 'registerdevice',
       parameters: { UUID: result.uuid, POSID: result.posId, New: result.isNew, LastPing: result.lastPing },

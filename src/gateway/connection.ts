@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { encodeFrame, type ContentType } from '../protocol/codec.js';
+import type { Session } from '../commands/index.js';
 import type { FrameSource } from './dispatch.js';
 import { RateLimiter, SlidingCounter } from './rate-limiter.js';
 
@@ -32,6 +33,7 @@ export class Connection implements FrameSource {
   #queue: Promise<void> = Promise.resolve();
   #pending = 0;
   missedPings = 0;
+  readonly session: Session = { deviceUuid: undefined };
 
   constructor(ws: WebSocket, options: ConnectionOptions) {
     this.#ws = ws;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { PosGuard } from '../auth/pos-guard.js';
 import { SecretCache } from '../auth/secrets.js';
-import { COMMANDS, type CommandContext } from '../commands/index.js';
+import { COMMANDS, type CommandContext, type Session } from '../commands/index.js';
 import type { GatewayConfig } from '../config.js';
 import { parseFrame, type ContentType } from '../protocol/codec.js';
 import { errorEnvelope, eventEnvelope, nonceOf, type Nonce } from '../protocol/envelope.js';
@@ -16,6 +16,7 @@ export interface FrameSource {
   readonly slug: string;
   readonly contentType: ContentType;
   readonly limiter: RateLimiter | undefined;
+  readonly session: Session;
 }
 
 export interface DispatchResult {
@@ -88,7 +89,7 @@ export class Dispatcher {
         const taken = source.limiter.take(name, cost, this.#o.now().getTime());
         if (!taken.ok) return fail('ratelimit', false, `Too many ${name} requests; retry in ${taken.retryAfter} ms`, undefined, taken.retryAfter);
       }
-      const ctx: CommandContext = { instance, store: this.#o.store, config: this.#o.config, posGuard: this.#o.posGuard, status: this.#o.status, version: this.#o.version, now: this.#o.now };
+      const ctx: CommandContext = { instance, store: this.#o.store, config: this.#o.config, posGuard: this.#o.posGuard, status: this.#o.status, version: this.#o.version, now: this.#o.now, session: source.session };
       const answer = await handler.run(handler.parse(p), ctx);
       return { envelope: eventEnvelope(answer.event, answer.parameters, nonce), rejectedEarly: false, command, outcome: answer.event };
     } catch (e) {

@@ -10,7 +10,9 @@ import type { Store } from '../store/store.js';
 import type { Instance, StoredEvent } from '../store/types.js';
 import { AddressLimiter } from './address-limiter.js';
 import { CLOSE, Connection } from './connection.js';
-import { Dispatcher } from './dispatch.js';
+import { Dispatcher, type DispatchResult } from './dispatch.js';
+import { Metrics } from './metrics.js';
+import { AdminApi } from '../admin/router.js';
 import { EventRelay } from './event-relay.js';
 import { handleHttp, splitTarget } from './http.js';
 import { RateLimiter, SlidingCounter } from './rate-limiter.js';
@@ -37,6 +39,8 @@ export class Gateway {
   readonly #addresses: AddressLimiter | undefined;
   readonly #byInstance = new Map<number, Set<Connection>>();
   readonly #relay: EventRelay;
+  readonly #metrics: Metrics;
+  readonly #admin: AdminApi;
   #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
 
@@ -53,6 +57,8 @@ export class Gateway {
     });
     const status = new StatusService({ store, url: config.statusUrl, timeoutMs: config.statusTimeoutMs, cacheMs: config.statusCacheMs, now: () => now().getTime() });
     this.#dispatcher = new Dispatcher({ store, config, posGuard, status, version: options.version, log, now });
+    this.#metrics = new Metrics(config.shard);
+    this.#admin = new AdminApi({ store, config, log, now });
     this.#addresses = config.rateLimit ? new AddressLimiter(config.connectionsPerSecond, config.connectionsPerAddress) : undefined;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload, perMessageDeflate: false });
     this.#http = createServer((req, res) => this.#onHttp(req, res));
@@ -96,7 +102,8 @@ export class Gateway {
   }
 
   #onHttp(req: IncomingMessage, res: ServerResponse): void {
-    handleHttp(req, res, { store: this.#o.store, shard: this.#o.config.shard }).catch((e: unknown) => {
+    const ctx = { store: this.#o.store, metrics: this.#metrics, admin: this.#admin, metricsToken: this.#o.config.metricsToken, address: clientAddress(req, this.#o.config.trustProxy) };
+    handleHttp(req, res, ctx).catch((e: unknown) => {
       this.#o.log.error({ err: e, path: req.url }, 'http request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end('{"error":"internal_error"}');
@@ -156,33 +163,62 @@ export class Gateway {
     let set = this.#byInstance.get(instance.id);
     if (!set) this.#byInstance.set(instance.id, (set = new Set()));
     set.add(conn);
+    this.#metrics.connectionOpened(instance.slug);
     const opened = Date.now();
     let requests = 0;
     ws.on('pong', () => (conn.missedPings = 0));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       requests += 1;
       const frame = isBinary ? null : rawToString(data);
+      const received = process.hrtime.bigint();
       void conn.enqueue(async () => {
         const result = await this.#dispatcher.dispatch(conn, frame);
         conn.send(result.envelope);
+        this.#record(instance.slug, result, received);
         if (result.rejectedEarly && conn.flood.hit(now().getTime())) conn.close(CLOSE.policy, 'too many invalid frames');
       });
     });
     ws.on('error', (err) => log.debug({ err: err.message, instance: instance.slug }, 'websocket error'));
     ws.on('close', (code) => {
       set.delete(conn);
+      this.#metrics.connectionClosed(instance.slug);
       log.info({ instance: instance.slug, address, code, requests, ms: Date.now() - opened }, 'connection closed');
     });
+  }
+
+  #record(slug: string, result: DispatchResult, received: bigint): void {
+    this.#metrics.request(result.command, result.outcome, Number(process.hrtime.bigint() - received) / 1e9);
+    if (result.outcome !== 'payitem') return;
+    const answer = (result.envelope as { result: { parameters: { Total: number; Duplicate: boolean } } }).result.parameters;
+    if (!answer.Duplicate) this.#metrics.sale(slug, Math.round(answer.Total * 100));
   }
 
   #deliver(event: StoredEvent): void {
     const envelope = broadcastEnvelope(event.message, event.parameters);
     const targets = event.instanceId === null ? [...this.#byInstance.values()] : [this.#byInstance.get(event.instanceId) ?? new Set()];
-    for (const set of targets) for (const conn of set) conn.send(envelope);
+    let sent = 0;
+    for (const set of targets) {
+      for (const conn of set) {
+        conn.send(envelope);
+        sent += 1;
+      }
+    }
+    this.#metrics.broadcastsSent(event.kind, sent);
   }
 
+  /** Pings every connection, and tells the store which devices are still here (the dashboard's "online"). */
   #pingAll(): void {
-    for (const set of this.#byInstance.values()) for (const conn of set) conn.ping();
+    const now = this.#o.now().toISOString();
+    for (const [instanceId, set] of this.#byInstance) {
+      const devices: string[] = [];
+      for (const conn of set) {
+        conn.ping();
+        if (conn.session.deviceUuid) devices.push(conn.session.deviceUuid);
+      }
+      if (devices.length > 0) {
+        this.#o.store.touchDevices(instanceId, devices, this.#o.config.shard, now).catch((e: unknown) => this.#o.log.error({ err: e }, 'touching devices failed'));
+      }
+    }
   }
 
   /**

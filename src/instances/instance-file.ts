@@ -7,9 +7,13 @@ import type { InstanceImport, PosImport } from './instance-spec.js';
 
 /** A bad instance file; the message names the file, the instance and the field. */
 export class InstanceFileError extends Error {
-  constructor(message: string) {
+  /** The offending field's name, when one field is at fault. */
+  readonly field: string | undefined;
+
+  constructor(message: string, field?: string) {
     super(message);
     this.name = 'InstanceFileError';
+    this.field = field;
   }
 }
 
@@ -64,23 +68,11 @@ async function parseInstance(raw: Obj, r: Reader, slug: string): Promise<Instanc
   for (const [i, p] of r.list(raw, 'pos').entries()) pos.push(await parsePos(p, r.at(`pos[${i}]`), productIds, methodIds));
   r.unique(pos.map((p) => p.ID), 'pos');
 
-  const config: Record<string, string> = {};
-  const rawConfig = raw.config ?? {};
-  if (!isObj(rawConfig)) throw r.fail('config', 'must be an object of key/value pairs');
-  for (const [key, value] of Object.entries(rawConfig)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') config[key] = String(value);
-    else throw r.fail(`config.${key}`, 'must be a string, number or boolean');
-  }
+  const config = parseConfig(raw.config ?? {}, r, productIds);
   if (raw.deposit_product !== undefined && raw.deposit_product !== null) {
     const deposit = r.id(raw, 'deposit_product');
     if (!productIds.has(deposit)) throw r.fail('deposit_product', `product ${deposit} is not in products`);
     config.deposit_product = String(deposit);
-  }
-  if (config.deposit_product !== undefined && !productIds.has(Number(config.deposit_product))) {
-    throw r.fail('config.deposit_product', `product ${config.deposit_product} is not in products`);
-  }
-  if (config.ticket_limit !== undefined && !/^[0-9]{1,9}$/.test(config.ticket_limit)) {
-    throw r.fail('config.ticket_limit', 'must be a whole number (0 = no limit)');
   }
   const license = raw.license === undefined || raw.license === null ? undefined : parseLicense(raw.license, r.at('license'));
   return {
@@ -96,6 +88,45 @@ async function parseInstance(raw: Obj, r: Reader, slug: string): Promise<Instanc
   };
 }
 
+function parseConfig(rawConfig: unknown, r: Reader, productIds: ReadonlySet<number>): Record<string, string> {
+  if (!isObj(rawConfig)) throw r.fail('config', 'must be an object of key/value pairs');
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(rawConfig)) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(key)) throw r.fail(`config.${key.slice(0, 64)}`, 'a key is 1-64 characters of A-Z, a-z, 0-9, "_", "." and "-"');
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') config[key] = String(value);
+    else throw r.fail(`config.${key}`, 'must be a string, number or boolean');
+  }
+  if (config.deposit_product !== undefined && !productIds.has(Number(config.deposit_product))) {
+    throw r.fail('config.deposit_product', `product ${config.deposit_product} is not in products`);
+  }
+  if (config.ticket_limit !== undefined && !/^[0-9]{1,9}$/.test(config.ticket_limit)) {
+    throw r.fail('config.ticket_limit', 'must be a whole number (0 = no limit)');
+  }
+  return config;
+}
+
+// The same field rules serve the admin API, whose bodies use the file's field names.
+
+/** Validates one product given as JSON (`source` names it in messages). */
+export function productFromJson(raw: unknown, source: string): Product {
+  return parseProduct(raw, new Reader(source, ''));
+}
+
+/** Validates one payment method given as JSON. */
+export function paymentMethodFromJson(raw: unknown, source: string): PaymentMethod {
+  return parseMethod(raw, new Reader(source, ''));
+}
+
+/** Validates one point of sale given as JSON; its assignments must name known products and methods. */
+export function posFromJson(raw: unknown, source: string, products: ReadonlySet<number>, methods: ReadonlySet<number>): Promise<PosImport> {
+  return parsePos(raw, new Reader(source, ''), products, methods);
+}
+
+/** Validates a whole key/value config given as JSON. */
+export function configFromJson(raw: unknown, source: string, products: ReadonlySet<number>): Record<string, string> {
+  return parseConfig(raw, new Reader(source, ''), products);
+}
+
 function parseProduct(raw: unknown, r: Reader): Product {
   if (!isObj(raw)) throw r.fail('', 'must be an object');
   return { ID: r.id(raw, 'ID'), ProductName: r.string(raw, 'ProductName'), priceCents: r.price(raw, 'Price'), Deposit: r.bool(raw, 'Deposit', false), CrewBlocked: r.bool(raw, 'CrewBlocked', false) };
@@ -106,11 +137,11 @@ function parseMethod(raw: unknown, r: Reader): PaymentMethod {
   return { ID: r.id(raw, 'ID'), Payment: r.string(raw, 'Payment'), color: raw.color === undefined ? 'btn-primary' : r.string(raw, 'color'), crew: r.bool(raw, 'crew', false) };
 }
 
-async function parsePos(raw: unknown, r: Reader, products: Set<number>, methods: Set<number>): Promise<PosImport> {
+async function parsePos(raw: unknown, r: Reader, products: ReadonlySet<number>, methods: ReadonlySet<number>): Promise<PosImport> {
   if (!isObj(raw)) throw r.fail('', 'must be an object');
-  const ids = (field: string, known: Set<number>, what: string): number[] => {
+  const ids = (field: string, known: ReadonlySet<number>, what: string): number[] => {
     const list = r.list(raw, field).map((v, i) => r.id({ v }, 'v', `${field}[${i}]`));
-    for (const id of list) if (!known.has(id)) throw r.fail(field, `${what} ${id} is not in the file`);
+    for (const id of list) if (!known.has(id)) throw r.fail(field, `${what} ${id} does not exist`);
     return [...new Set(list)];
   };
   return {
@@ -162,7 +193,7 @@ class Reader {
 
   fail(field: string, problem: string): InstanceFileError {
     const place = [this.where, field].filter(Boolean).join(this.where && field ? '.' : '');
-    return new InstanceFileError(`${this.source}: ${place}: ${problem}`);
+    return new InstanceFileError(`${this.source}: ${place}: ${problem}`, field || undefined);
   }
 
   string(o: Obj, field: string): string {

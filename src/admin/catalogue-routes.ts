@@ -1,0 +1,142 @@
+import { configFromJson, InstanceFileError, paymentMethodFromJson, posFromJson, productFromJson } from '../instances/instance-file.js';
+import type { Catalogue, CatalogueChange } from '../instances/instance-spec.js';
+import { createItem, itemJson, mergePos, nextId, removeItem, replaceConfig, replaceItem, type Kind } from './catalogue-edit.js';
+import type { AdminContext, AdminRoute } from './context.js';
+import { AdminError, asObject, readJson, sendJson } from './http-json.js';
+
+type Item = Catalogue[Kind][number];
+
+/** How a catalogue kind is validated: the same field rules as an instance file. */
+const VALIDATE: Record<Kind, (raw: Record<string, unknown>, c: Catalogue) => Promise<Item>> = {
+  products: async (raw) => productFromJson(raw, 'request'),
+  paymentMethods: async (raw) => paymentMethodFromJson(raw, 'request'),
+  pos: async (raw, c) => {
+    const validated = await posFromJson(raw, 'request', new Set(c.products.map((p) => p.ID)), new Set(c.paymentMethods.map((m) => m.ID)));
+    return mergePos(validated, c.pos.find((p) => p.ID === validated.ID));
+  },
+};
+
+/** Validation failures of the shared field rules become 400 invalid_parameter naming the field. */
+async function validate(kind: Kind, raw: Record<string, unknown>, catalogue: Catalogue): Promise<Item> {
+  try {
+    return await VALIDATE[kind](raw, catalogue);
+  } catch (e) {
+    if (e instanceof InstanceFileError) throw new AdminError(400, 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), e.field);
+    throw e;
+  }
+}
+
+/**
+ * References that must hold in every catalogue written: checked inside the
+ * store transaction, because another admin may have changed it meanwhile.
+ */
+function brokenReference(c: Catalogue): string | undefined {
+  const products = new Set(c.products.map((p) => p.ID));
+  const methods = new Set(c.paymentMethods.map((m) => m.ID));
+  for (const p of c.pos) {
+    const product = p.products.find((id) => !products.has(id));
+    if (product !== undefined) return `point of sale ${p.ID} sells product ${product}, which does not exist`;
+    const method = p.paymentMethods.find((id) => !methods.has(id));
+    if (method !== undefined) return `point of sale ${p.ID} takes payment method ${method}, which does not exist`;
+  }
+  if (c.config.deposit_product !== undefined && !products.has(Number(c.config.deposit_product))) return `the deposit product ${c.config.deposit_product} does not exist`;
+  return undefined;
+}
+
+async function change(ctx: AdminContext, edit: (c: Catalogue) => CatalogueChange): Promise<Catalogue> {
+  return ctx.store.updateCatalogue(ctx.instance.id, ctx.keyFingerprint, (current) => {
+    const result = edit(current);
+    if ('refused' in result) return result;
+    const broken = brokenReference(result.catalogue);
+    return broken ? { refused: new AdminError(409, 'conflict', broken) } : result;
+  });
+}
+
+function idOf(ctx: AdminContext): number {
+  const id = Number(ctx.params[0]);
+  if (!Number.isSafeInteger(id) || id < 1) throw new AdminError(404, 'not_found', 'No such ID');
+  return id;
+}
+
+function find(catalogue: Catalogue, kind: Kind, id: number): Item {
+  const item = catalogue[kind].find((i) => i.ID === id);
+  if (!item) throw new AdminError(404, 'not_found', `No item ${id}`);
+  return item;
+}
+
+function routesFor(kind: Kind, path: string): AdminRoute[] {
+  const list = new RegExp(`^/${path}$`);
+  const one = new RegExp(`^/${path}/([0-9]{1,10})$`);
+  return [
+    {
+      method: 'GET',
+      pattern: list,
+      handle: async (ctx) => sendJson(ctx.res, 200, (await ctx.store.catalogue(ctx.instance.id))[kind].map((i) => itemJson(kind, i as never))),
+    },
+    {
+      method: 'GET',
+      pattern: one,
+      handle: async (ctx) => sendJson(ctx.res, 200, itemJson(kind, find(await ctx.store.catalogue(ctx.instance.id), kind, idOf(ctx)) as never)),
+    },
+    {
+      method: 'POST',
+      pattern: list,
+      handle: async (ctx) => {
+        const body = asObject(await readJson(ctx.req));
+        const current = await ctx.store.catalogue(ctx.instance.id);
+        const item = await validate(kind, { ...body, ID: body.ID ?? nextId(current, kind) }, current);
+        const written = await change(ctx, (c) => createItem(c, kind, item));
+        sendJson(ctx.res, 201, itemJson(kind, find(written, kind, item.ID) as never));
+      },
+    },
+    {
+      method: 'PATCH',
+      pattern: one,
+      handle: async (ctx) => {
+        const id = idOf(ctx);
+        const body = asObject(await readJson(ctx.req));
+        if (body.ID !== undefined && body.ID !== id) throw new AdminError(400, 'invalid_parameter', 'ID cannot be changed', 'ID');
+        const current = await ctx.store.catalogue(ctx.instance.id);
+        // The stored item as JSON, with the body's fields over it; `password` only as sent.
+        const { password: _shown, ...stored } = itemJson(kind, find(current, kind, id) as never) as Record<string, unknown>;
+        const item = await validate(kind, { ...stored, ...body, ID: id }, current);
+        const written = await change(ctx, (c) => replaceItem(c, kind, item));
+        sendJson(ctx.res, 200, itemJson(kind, find(written, kind, id) as never));
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: one,
+      handle: async (ctx) => {
+        const id = idOf(ctx);
+        const before = find(await ctx.store.catalogue(ctx.instance.id), kind, id);
+        await change(ctx, (c) => removeItem(c, kind, id));
+        sendJson(ctx.res, 200, itemJson(kind, before as never));
+      },
+    },
+  ];
+}
+
+/** Products, payment methods, points of sale and the config. */
+export const CATALOGUE_ROUTES: AdminRoute[] = [
+  ...routesFor('products', 'products'),
+  ...routesFor('paymentMethods', 'payment-methods'),
+  ...routesFor('pos', 'pos'),
+  { method: 'GET', pattern: /^\/config$/, handle: async (ctx) => sendJson(ctx.res, 200, (await ctx.store.catalogue(ctx.instance.id)).config) },
+  {
+    method: 'PUT',
+    pattern: /^\/config$/,
+    handle: async (ctx) => {
+      const body = asObject(await readJson(ctx.req));
+      const current = await ctx.store.catalogue(ctx.instance.id);
+      let config: Record<string, string>;
+      try {
+        config = configFromJson(body, 'request', new Set(current.products.map((p) => p.ID)));
+      } catch (e) {
+        if (e instanceof InstanceFileError) throw new AdminError(400, 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), e.field);
+        throw e;
+      }
+      sendJson(ctx.res, 200, (await change(ctx, (c) => replaceConfig(c, config))).config);
+    },
+  },
+];
