@@ -10,11 +10,12 @@ interface OptionSpec {
   default: string | number | boolean | string[] | undefined;
   help: string;
   min?: number;
+  max?: number;
 }
 
 export const OPTIONS = {
   host: { kind: 'string', default: '127.0.0.1', help: 'address to listen on' },
-  port: { kind: 'integer', default: 6001, min: 0, help: 'port to listen on (0 = any free port)' },
+  port: { kind: 'integer', default: 6001, min: 0, max: 65_535, help: 'port to listen on (0 = any free port)' },
   shard: { kind: 'string', default: 'exon', help: 'name of the shard this process serves' },
   shards: { kind: 'list', default: ['exon', 'cyton', 'zeus'], help: 'shard names accepted in the URL path (comma-separated)' },
   data: { kind: 'string', default: './data', help: 'folder of the embedded SQLite store' },
@@ -193,7 +194,11 @@ function coerce(name: string, spec: OptionSpec, raw: string | boolean | string[]
       throw new ConfigError(`${name} must be true or false`);
     case 'integer': {
       const text = String(raw);
-      if (!/^[0-9]{1,12}$/.test(text) || Number(text) < (spec.min ?? 0)) throw new ConfigError(`${name} must be a whole number of at least ${spec.min ?? 0}`);
+      const min = spec.min ?? 0;
+      const inRange = Number(text) >= min && (spec.max === undefined || Number(text) <= spec.max);
+      if (!/^[0-9]{1,12}$/.test(text) || !inRange) {
+        throw new ConfigError(`${name} must be a whole number ${spec.max === undefined ? `of at least ${min}` : `from ${min} to ${spec.max}`}`);
+      }
       return Number(text);
     }
     case 'list':

@@ -10,7 +10,7 @@ import { parseFlags, STORE_FLAGS, UsageError } from './args.js';
  * stops working at once on every gateway (they read the hash per request).
  */
 export async function adminKeyCommand(argv: string[]): Promise<number> {
-  const { flags, extra, positionals } = parseFlags(argv, STORE_FLAGS, { instance: 'string' });
+  const { flags, extra, positionals } = parseFlags(argv, STORE_FLAGS, { instance: 'string' }, true);
   if (typeof extra.instance !== 'string' || positionals.length > 0) throw new UsageError('admin-key takes --instance SLUG');
   const store = await openStore(resolveConfig(flags));
   try {

@@ -17,9 +17,16 @@ export interface ParsedArgs {
 
 /**
  * Parses flags named in `allowed` (from the OPTIONS table) plus `extra`
- * command-specific ones. `--no-X` turns a boolean option off.
+ * command-specific ones. `--no-X` turns a boolean option off. Positional
+ * arguments are a usage error unless the command takes them, so a stray
+ * word (a mistyped flag value, say) never silently starts a gateway.
  */
-export function parseFlags(argv: string[], allowed: readonly OptionName[], extra: Record<string, 'string' | 'boolean'> = {}): ParsedArgs {
+export function parseFlags(
+  argv: string[],
+  allowed: readonly OptionName[],
+  extra: Record<string, 'string' | 'boolean'> = {},
+  takesPositionals = false,
+): ParsedArgs {
   const negated: Partial<Record<OptionName, boolean>> = {};
   const rest: string[] = [];
   for (const arg of argv) {
@@ -39,6 +46,7 @@ export function parseFlags(argv: string[], allowed: readonly OptionName[], extra
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  if (!takesPositionals && parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
   const flags: ParsedArgs['flags'] = { ...negated };
   const extras: ParsedArgs['extra'] = {};
   for (const [name, value] of Object.entries(parsed.values)) {

@@ -4,7 +4,7 @@ import { parseFlags, STORE_FLAGS, UsageError } from './args.js';
 
 /** `concertpos broadcast (--instance SLUG | --all) MESSAGE [--params JSON]`: every gateway sharing the store sends it. */
 export async function broadcastCommand(argv: string[]): Promise<number> {
-  const { flags, positionals, extra } = parseFlags(argv, STORE_FLAGS, { instance: 'string', all: 'boolean', params: 'string' });
+  const { flags, positionals, extra } = parseFlags(argv, STORE_FLAGS, { instance: 'string', all: 'boolean', params: 'string' }, true);
   const [message, ...more] = positionals;
   if (!message || more.length > 0) throw new UsageError('broadcast takes exactly one MESSAGE');
   if (Boolean(extra.instance) === Boolean(extra.all)) throw new UsageError('broadcast needs either --instance SLUG or --all');

@@ -14,7 +14,7 @@ export async function importFiles(store: Store, files: readonly string[]): Promi
 
 /** `concertpos import FILE… [store flags]` */
 export async function importCommand(argv: string[]): Promise<number> {
-  const { flags, positionals } = parseFlags(argv, STORE_FLAGS);
+  const { flags, positionals } = parseFlags(argv, STORE_FLAGS, {}, true);
   if (positionals.length === 0) throw new UsageError('import needs at least one instance file');
   const config = resolveConfig(flags);
   const store = await openStore(config);

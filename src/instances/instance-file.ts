@@ -49,7 +49,7 @@ export async function parseInstances(data: unknown, source: string): Promise<Ins
     const where = new Reader(source, `instances[${i}]`);
     if (!isObj(raw)) throw where.fail('', 'must be an object');
     const slug = where.string(raw, 'slug');
-    if (!SLUG.test(slug)) throw where.fail('slug', 'must be 1-63 characters of a-z, 0-9, "-" and "_", starting with a letter or digit');
+    if (!SLUG.test(slug)) throw where.fail('slug', `${JSON.stringify(slug.slice(0, 80))} must be 1-63 characters of a-z, 0-9, "-" and "_", starting with a letter or digit`);
     if (slugs.has(slug)) throw where.fail('slug', `"${slug}" appears twice in the file`);
     slugs.add(slug);
     out.push(await parseInstance(raw, new Reader(source, `instance "${slug}"`), slug));
