@@ -36,8 +36,28 @@ function banner(config: GatewayConfig, port: number, demo: boolean): string {
   return lines.join('\n');
 }
 
+/**
+ * Resolves on the first SIGTERM or SIGINT. The handlers go in before anything
+ * else and stay: a signal during start-up, or a second one while shutting down
+ * (Ctrl-C reaches a shard and then its supervisor's SIGTERM follows), must
+ * not kill the process with sales in flight.
+ */
+function shutdownSignal(log: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let received = false;
+    const stop = (signal: string): void => {
+      if (received) return log.info({ signal }, 'already shutting down');
+      received = true;
+      log.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.on('SIGTERM', stop).on('SIGINT', stop);
+  });
+}
+
 /** Runs one gateway process until SIGTERM or SIGINT, then shuts down cleanly. */
 export async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
+  const signalled = shutdownSignal(log);
   const store = await openStore(config);
   try {
     if (config.imports.length > 0) await importFiles(store, config.imports);
@@ -45,14 +65,8 @@ export async function runGateway(config: GatewayConfig, log: Logger): Promise<vo
     if (!config.rateLimit) log.warn('rate limits are off (--no-rate-limit): for benchmarks and load tests only');
     const gateway = await Gateway.start({ config, store, log, version: VERSION });
     console.log(banner(config, gateway.port, demo));
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string): void => {
-        log.info({ signal }, 'shutting down');
-        process.off('SIGTERM', stop).off('SIGINT', stop);
-        gateway.close().then(resolve, resolve);
-      };
-      process.on('SIGTERM', stop).on('SIGINT', stop);
-    });
+    await signalled;
+    await gateway.close().catch((e: unknown) => log.error({ err: e }, 'closing the gateway failed'));
   } finally {
     await store.close();
   }

@@ -76,6 +76,8 @@ export async function runSupervisor(config: GatewayConfig, log: Logger): Promise
         child.kill('SIGTERM');
       }
     };
-    process.once('SIGTERM', stop).once('SIGINT', stop);
+    // Kept after the first signal: a second one (Ctrl-C, then SIGTERM) must not
+    // kill the supervisor while its shards finish their sales.
+    process.on('SIGTERM', stop).on('SIGINT', stop);
   });
 }

@@ -66,6 +66,24 @@ test('SIGTERM with open connections closes them with 1001 and exits 0', async ()
   assert.equal(code, 0);
 });
 
+test('SIGINT then SIGTERM (Ctrl-C, then a supervisor) still shuts down cleanly with 1001 and exit 0', async () => {
+  const server = await startServer(['--data', data.path]);
+  const t = await connect(server.url, 'rockfest');
+  assert.equal((await t.request('getdeposit', { api_key: 'rockfest-key' })).type, 'event');
+  server.process.kill('SIGINT');
+  server.process.kill('SIGTERM');
+  assert.equal(await t.closed(), 1001);
+  assert.equal(await server.stop(), 0, 'the second signal did not kill the process');
+});
+
+test('SIGTERM right after the banner exits 0', async () => {
+  // startServer resolves on the banner line; no grace time before the signal.
+  for (let i = 0; i < 3; i++) {
+    const server = await startServer(['--data', data.path]);
+    assert.equal(await server.stop(), 0);
+  }
+});
+
 test('a restart does not replay old broadcasts', async () => {
   const b = await cli(['broadcast', '--all', 'old-news', '--data', data.path]);
   assert.equal(b.code, 0);
