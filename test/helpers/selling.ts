@@ -21,7 +21,15 @@ export interface SellerReport {
  * carries a RequestID, and a sale whose answer never came is sent again with
  * the same RequestID after reconnecting (to the next URL in the list).
  */
-export async function sell(urls: string[], query: string, prefix: string, count: number, sale: SaleSpec, deadlineMs = 60_000): Promise<SellerReport> {
+export async function sell(
+  urls: string[],
+  query: string,
+  prefix: string,
+  count: number,
+  sale: SaleSpec,
+  deadlineMs = 60_000,
+  onAcknowledged?: (acknowledged: number) => void,
+): Promise<SellerReport> {
   const report: SellerReport = { acknowledged: new Map(), reconnects: 0, errors: [] };
   const deadline = Date.now() + deadlineMs;
   let which = 0;
@@ -37,6 +45,7 @@ export async function sell(urls: string[], query: string, prefix: string, count:
       if (answer.type === 'event') {
         report.acknowledged.set(requestId, answer.result.parameters?.TicketID as number);
         i += 1;
+        onAcknowledged?.(report.acknowledged.size);
       } else {
         report.errors.push(answer);
         i += 1;

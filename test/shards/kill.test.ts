@@ -16,15 +16,18 @@ test('a shard killed during a sales load loses no acknowledged sale and comes ba
     const victim = shards.get('zeus')!;
     const perSeller = 40;
     // Two sellers per shard; the zeus sellers fail over to exon and cyton when zeus dies.
-    const sellers = [0, 1, 2].flatMap((s) => [0, 1].map((k) => sell([urls[s]!, ...urls.filter((_, i) => i !== s)], QUERY, `s${s}k${k}`, perSeller, SALE)));
-    // Kill zeus once it has booked a few sales.
-    const watcher = await Terminal.connect(urls[0]!, QUERY);
-    for (;;) {
-      const list = await watcher.request('listtransactions', { api_key: 'demo-api-key', POSID: 1, Limit: 1 });
-      if ((list.result.parameters?.Transactions[0]?.TicketID ?? 0) >= 20) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    process.kill(victim.pid, 'SIGKILL');
+    // zeus is killed from inside the first zeus seller's acknowledgement of its
+    // 10th sale, so both zeus sellers still have sales to make: the cut is
+    // certain however fast or slow the machine is.
+    let killed = false;
+    const killZeus = (acknowledged: number): void => {
+      if (killed || acknowledged < 10) return;
+      killed = true;
+      process.kill(victim.pid, 'SIGKILL');
+    };
+    const sellers = [0, 1, 2].flatMap((s) =>
+      [0, 1].map((k) => sell([urls[s]!, ...urls.filter((_, i) => i !== s)], QUERY, `s${s}k${k}`, perSeller, SALE, 60_000, s === 2 ? killZeus : undefined)),
+    );
     const reports = await Promise.all(sellers);
     const back = await cluster.restarted('zeus', victim.pid);
     assert.notEqual(back.pid, victim.pid, 'the supervisor started a new zeus');
@@ -53,7 +56,6 @@ test('a shard killed during a sales load loses no acknowledged sale and comes ba
     }
     assert.deepEqual(rows.map((r) => r.ID).sort((a, b) => a - b), Array.from({ length: rows.length }, (_, i) => i + 1), 'IDs are gapless');
     fresh.close();
-    watcher.close();
     const verify = await runCli(['verify', ...cluster.storeArgs]);
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
   } finally {
