@@ -96,6 +96,7 @@ test('a price and name changed in the page reach a terminal on the other shard',
   await row.locator('input[name=Price]').fill('3,50');
   await row.getByRole('button', { name: 'Save' }).click();
   await page.locator('#notice:not(.error)').getByText('Product 4 saved').waitFor(WAIT);
+  if (process.env.CONCERTPOS_SCREENSHOT) await page.screenshot({ path: process.env.CONCERTPOS_SCREENSHOT.replace(/\.png$/, '-catalogue.png'), fullPage: true });
   await terminal.next((f) => f.type === 'broadcast' && f.result.message === 'updatepos', 3000);
   assert.ok(terminal.frames.length > seen);
   const list = await terminal.request('listproducts', { api_key: API_KEY, POSID: 1 });
@@ -129,6 +130,7 @@ test('a ticket is voided from the journal', async () => {
   await page.locator('#notice').getByText(`Ticket ${ticketId} voided`).waitFor(WAIT);
   await page.locator('#t-journal').getByText(`void of ticket ${ticketId}`).waitFor(WAIT);
   await page.locator('#chain').getByText('Chain intact · 2 rows verified').waitFor(WAIT);
+  if (process.env.CONCERTPOS_SCREENSHOT) await page.screenshot({ path: process.env.CONCERTPOS_SCREENSHOT.replace(/\.png$/, '-journal.png'), fullPage: true });
   const reversal = await adminGet(`/tickets/${ticketId + 1}`);
   assert.deepEqual(reversal.Transactions.map((r: { AmountMoney: number; Note: string }) => [r.AmountMoney, r.Note]), [[-7, `void of ticket ${ticketId}`]]);
   const totals = await adminGet('/totals');
