@@ -104,6 +104,15 @@ test('a price and name changed in the page reach a terminal on the other shard',
   assert.deepEqual([product.ProductName, product.Price], [XSS, 3.5]);
 });
 
+test('a point of sale edited in the page sells what it was given', async () => {
+  const card = page.locator('#c-pos [data-pos="2"]');
+  await card.locator('input[name=products][value="4"]').check();
+  await card.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#notice:not(.error)').getByText('Point of sale 2 saved').waitFor(WAIT);
+  const list = await terminal.request('listproducts', { api_key: API_KEY, POSID: 2 });
+  assert.ok(list.result.parameters?.Products.some((p: { ID: number }) => p.ID === 4), JSON.stringify(list));
+});
+
 test('a sale over WebSocket shows up in the totals without a reload', async () => {
   await page.click('nav button[data-tab=overview]');
   await page.locator('#k-revenue').getByText('€0.00').waitFor(WAIT);
