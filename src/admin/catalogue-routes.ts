@@ -16,13 +16,23 @@ const VALIDATE: Record<Kind, (raw: Record<string, unknown>, c: Catalogue) => Pro
   },
 };
 
-/** Validation failures of the shared field rules become 400 invalid_parameter naming the field. */
+/**
+ * Validation failures of the shared field rules become 400 naming the field:
+ * `missing_parameter` when the body lacks it, else `invalid_parameter`.
+ */
+function refusal(e: unknown, raw: Record<string, unknown>): unknown {
+  if (!(e instanceof InstanceFileError)) return e;
+  // Config keys are named as in a file (`config.ticket_limit`); a PUT /config body is the config itself.
+  const field = e.field?.replace(/^config\./, '') || undefined;
+  const missing = field !== undefined && raw[field] === undefined;
+  return new AdminError(400, missing ? 'missing_parameter' : 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), field);
+}
+
 async function validate(kind: Kind, raw: Record<string, unknown>, catalogue: Catalogue): Promise<Item> {
   try {
     return await VALIDATE[kind](raw, catalogue);
   } catch (e) {
-    if (e instanceof InstanceFileError) throw new AdminError(400, 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), e.field);
-    throw e;
+    throw refusal(e, raw);
   }
 }
 
@@ -133,8 +143,7 @@ export const CATALOGUE_ROUTES: AdminRoute[] = [
       try {
         config = configFromJson(body, 'request', new Set(current.products.map((p) => p.ID)));
       } catch (e) {
-        if (e instanceof InstanceFileError) throw new AdminError(400, 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), e.field);
-        throw e;
+        throw refusal(e, body);
       }
       sendJson(ctx.res, 200, (await change(ctx, (c) => replaceConfig(c, config))).config);
     },
