@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { alphaInstance, betaInstance, KEYS, ALPHA_ADMIN_KEY } from './protocol-fixtures.js';
+import { alphaInstance, betaInstance, KEYS, ALPHA_ADMIN_KEY, writeInstanceFile } from './protocol-fixtures.js';
+import { defaultStoreArgs, startServer, tempDir, type RunningServer } from './server.js';
 
 /**
  * Helpers for the admin API tests (test/admin/): a real HTTP client of a
@@ -10,7 +11,7 @@ import { alphaInstance, betaInstance, KEYS, ALPHA_ADMIN_KEY } from './protocol-f
 export const ADMIN_KEYS = { alpha: ALPHA_ADMIN_KEY, beta: 'beta-admin-key-4d21' } as const;
 export { KEYS };
 
-/** Alpha and beta (both with admin keys), and `capped` whose license limits are used up by its file. */
+/** Alpha and beta (both with admin keys), `capped` whose license limits are used up by its file, and `plain`. */
 export function adminInstances(): Record<string, unknown>[] {
   const beta = betaInstance();
   const capped = {
@@ -35,7 +36,9 @@ export function adminInstances(): Record<string, unknown>[] {
       Expires: null,
     },
   };
-  return [alphaInstance(), { ...betaInstance(), admin_key: ADMIN_KEYS.beta }, capped];
+  // `plain` has no admin key at all.
+  const plain = { ...betaInstance(), slug: 'plain', api_key: 'plain-terminal-key' };
+  return [alphaInstance(), { ...betaInstance(), admin_key: ADMIN_KEYS.beta }, capped, plain];
 }
 
 export interface Answer {
@@ -78,4 +81,32 @@ export function expectAdminError(answer: Answer, status: number, error: string, 
 export function expectOk(answer: Answer, status = 200): any {
   assert.equal(answer.status, status, answer.text);
   return answer.body;
+}
+
+export interface AdminServer {
+  server: RunningServer;
+  /** The store flags of the server, for CLI commands against the same store. */
+  storeArgs: string[];
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the real gateway with the admin tenants imported, on the test store
+ * (SQLite or, with CONCERTPOS_TEST_STORE=postgres, PostgreSQL), and keeps the
+ * store flags so CLI commands can share the store.
+ */
+export async function startAdminServer(flags: string[] = [], instances = adminInstances()): Promise<AdminServer> {
+  const dir = tempDir('concertpos-admin-');
+  const storeArgs = await defaultStoreArgs(dir.path);
+  const fixture = writeInstanceFile(instances);
+  const server = await startServer([...storeArgs, '--import', fixture.file, ...flags]);
+  return {
+    server,
+    storeArgs,
+    stop: async () => {
+      await server.stop();
+      fixture.remove();
+      dir.remove();
+    },
+  };
 }
