@@ -310,3 +310,41 @@ describe('audit log', () => {
     assert.equal(expectOk(await api('GET', '/audit')).length, before);
   });
 });
+
+describe('concurrent admins', () => {
+  test('creations without ID at the same time all succeed, with distinct IDs', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => api('POST', '/products', { ProductName: `Parallel ${i}`, Price: 1 })));
+    for (const a of answers) assert.equal(a.status, 201, a.text);
+    const created = answers.map((a) => a.body.ID);
+    assert.equal(new Set(created).size, created.length, `distinct IDs: ${created}`);
+    const list = expectOk(await api('GET', '/products'));
+    for (const id of created) assert.ok(list.some((p: any) => p.ID === id));
+  });
+
+  test('PATCHes of different fields at the same time lose none of them', async () => {
+    expectOk(await api('POST', '/pos', { ID: 30, PointOfSale: 'Race', enabled: false, products: [], payment_methods: [] }), 201);
+    const changes = [{ PointOfSale: 'Race 2' }, { enabled: true }, { special: true }, { admin: true }, { products: [1, 2] }, { payment_methods: [1] }];
+    const answers = await Promise.all(changes.map((c) => api('PATCH', '/pos/30', c)));
+    for (const a of answers) assert.equal(a.status, 200, a.text);
+    assert.deepEqual(expectOk(await api('GET', '/pos/30')), {
+      ID: 30,
+      PointOfSale: 'Race 2',
+      enabled: true,
+      special: true,
+      admin: true,
+      password: false,
+      products: [1, 2],
+      payment_methods: [1],
+    });
+  });
+
+  test('a PATCH at the same time as a password change keeps the new password', async () => {
+    expectOk(await api('POST', '/pos', { ID: 31, PointOfSale: 'Race PW', products: [1], payment_methods: [1] }), 201);
+    const [a, b] = await Promise.all([api('PATCH', '/pos/31', { password: 'race-secret' }), api('PATCH', '/pos/31', { PointOfSale: 'Race PW 2' })]);
+    assert.equal(a.status, 200, a.text);
+    assert.equal(b.status, 200, b.text);
+    const pos = expectOk(await api('GET', '/pos/31'));
+    assert.equal(pos.PointOfSale, 'Race PW 2');
+    assert.equal(pos.password, true);
+  });
+});
