@@ -62,6 +62,13 @@ async function change(ctx: AdminContext, edit: (c: Catalogue) => CatalogueChange
   });
 }
 
+/** Refuses a write whose item changed after it was read (the PATCH reads it again). */
+class StaleEdit extends AdminError {
+  constructor() {
+    super(409, 'conflict', 'The item was changed by someone else at the same time; try again');
+  }
+}
+
 function idOf(ctx: AdminContext): number {
   const id = Number(ctx.params[0]);
   if (!Number.isSafeInteger(id) || id < 1) throw new AdminError(404, 'not_found', 'No such ID');
@@ -94,9 +101,12 @@ function routesFor(kind: Kind, path: string): AdminRoute[] {
       handle: async (ctx) => {
         const body = asObject(await readJson(ctx.req));
         const current = await ctx.store.catalogue(ctx.instance.id);
-        const item = await validate(kind, { ...body, ID: body.ID ?? nextId(current, kind) }, current);
-        const written = await change(ctx, (c) => createItem(c, kind, item));
-        sendJson(ctx.res, 201, itemJson(kind, find(written, kind, item.ID) as never));
+        const given = body.ID !== undefined && body.ID !== null;
+        const item = await validate(kind, { ...body, ID: given ? body.ID : nextId(current, kind) }, current);
+        // Without an ID, the next free one is taken inside the transaction: creations at the same time must not collide.
+        let id = item.ID;
+        const written = await change(ctx, (c) => createItem(c, kind, { ...item, ID: (id = given ? item.ID : nextId(c, kind)) }));
+        sendJson(ctx.res, 201, itemJson(kind, find(written, kind, id) as never));
       },
     },
     {
@@ -106,12 +116,22 @@ function routesFor(kind: Kind, path: string): AdminRoute[] {
         const id = idOf(ctx);
         const body = asObject(await readJson(ctx.req));
         if (body.ID !== undefined && body.ID !== id) throw new AdminError(400, 'invalid_parameter', 'ID cannot be changed', 'ID');
-        const current = await ctx.store.catalogue(ctx.instance.id);
-        // The stored item as JSON, with the body's fields over it; `password` only as sent.
-        const { password: _shown, ...stored } = itemJson(kind, find(current, kind, id) as never) as Record<string, unknown>;
-        const item = await validate(kind, { ...stored, ...body, ID: id }, current);
-        const written = await change(ctx, (c) => replaceItem(c, kind, item));
-        sendJson(ctx.res, 200, itemJson(kind, find(written, kind, id) as never));
+        // The item is validated outside the transaction (hashing a password is slow), so the
+        // write only goes ahead when the item is still as read; otherwise read it again,
+        // or a change made meanwhile (another field, a new password) would be lost.
+        for (let attempt = 1; ; attempt++) {
+          const current = await ctx.store.catalogue(ctx.instance.id);
+          const seen = JSON.stringify(find(current, kind, id));
+          // The stored item as JSON, with the body's fields over it; `password` only as sent.
+          const { password: _shown, ...stored } = itemJson(kind, find(current, kind, id) as never) as Record<string, unknown>;
+          const item = await validate(kind, { ...stored, ...body, ID: id }, current);
+          try {
+            const written = await change(ctx, (c) => (JSON.stringify(find(c, kind, id)) === seen ? replaceItem(c, kind, item) : { refused: new StaleEdit() }));
+            return sendJson(ctx.res, 200, itemJson(kind, find(written, kind, id) as never));
+          } catch (e) {
+            if (!(e instanceof StaleEdit) || attempt >= 10) throw e;
+          }
+        }
       },
     },
     {
