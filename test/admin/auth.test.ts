@@ -142,6 +142,8 @@ describe('lockout after repeated failures', () => {
       await http(base, 'GET', '/api/admin/beta/products', { key: ADMIN_KEYS.beta }),
       await http(base, 'GET', '/api/admin/nosuch/products'),
       await http(base, 'POST', '/api/admin/alpha/broadcast', { key: ADMIN_KEYS.alpha, body: { message: 'x' } }),
+      // Without --trust-proxy a forged X-Forwarded-For does not escape the lockout.
+      await http(base, 'GET', '/api/admin/alpha/config', { key: ADMIN_KEYS.alpha, headers: { 'x-forwarded-for': '10.9.8.7' } }),
     ];
     for (const r of locked) {
       assert.equal(r.status, 429, r.text);

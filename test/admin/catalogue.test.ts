@@ -284,6 +284,8 @@ describe('audit log', () => {
     assert.equal(entry.before.ProductName, 'Brezel');
     assert.equal(entry.after.ProductName, 'Laugenbrezel');
     assert.ok(!JSON.stringify(log).includes(ADMIN_KEYS.alpha));
+    assert.ok(!JSON.stringify(log).includes('scrypt$'), 'no password hash in the audit log');
+    assert.ok(!JSON.stringify(log).includes('zelt-secret'), 'no password in the audit log');
     // The fingerprint is the same for every change by the same key, and is not the key.
     assert.equal(typeof entry.key, 'string');
     assert.ok(entry.key.length >= 8);

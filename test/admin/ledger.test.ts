@@ -313,6 +313,17 @@ describe('devices', () => {
   });
 });
 
+describe('concurrent voids', () => {
+  test('voiding one ticket several times at once books exactly one reversal', async () => {
+    const sale = await sell(t, KEYS.alpha, [{ ID: 4, Amount: 3 }], 1, 1);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => api('POST', `/tickets/${sale.TicketID}/void`)));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [201, 409, 409, 409, 409]);
+    const reversals = expectOk(await api('GET', '/transactions')).filter((r: any) => r.Note === `void of ticket ${sale.TicketID}`);
+    assert.equal(reversals.length, 1);
+    assert.equal(expectOk(await api('GET', '/verify')).ok, true);
+  });
+});
+
 describe('verify', () => {
   test('a changed row is reported as first_bad (SQLite: the file is edited directly)', { skip: process.env.CONCERTPOS_TEST_STORE === 'postgres' }, async () => {
     const db = openDataFile(fx.server.data);
