@@ -212,6 +212,18 @@ describe('points of sale', () => {
     assert.equal(listed.POS.find((p: any) => p.ID === 9).password, false);
   });
 
+  test('a token survives a rename but not a password change', async () => {
+    expectOk(await api('POST', '/pos', { ID: 21, PointOfSale: 'Token Bar', products: [1], payment_methods: [1], password: 'token-1' }), 201);
+    const t = await term();
+    const token = expectEvent(await t.request('verifyauth', { api_key: KEYS.alpha, workplace: 21, password: 'token-1' }), 'verifyauth').password;
+    expectOk(await api('PATCH', '/pos/21', { PointOfSale: 'Token Bar 2' }));
+    expectEvent(await t.request('listproducts', { api_key: KEYS.alpha, POSID: 21, posPassword: token }), 'listproducts');
+    expectOk(await api('PATCH', '/pos/21', { password: 'token-2' }));
+    expectError(await t.request('listproducts', { api_key: KEYS.alpha, POSID: 21, posPassword: token }), 'invalid_password', 4011);
+    expectError(await t.request('listproducts', { api_key: KEYS.alpha, POSID: 21, posPassword: 'token-1' }), 'invalid_password', 4011);
+    expectEvent(await t.request('listproducts', { api_key: KEYS.alpha, POSID: 21, posPassword: 'token-2' }), 'listproducts');
+  });
+
   test('PATCH changes assignments; DELETE removes the POS', async () => {
     const created = expectOk(await api('POST', '/pos', { ID: 20, PointOfSale: 'Food', enabled: false, products: [4], payment_methods: [2] }), 201);
     assert.equal(created.enabled, false);
