@@ -362,3 +362,29 @@ describe('concurrent admins', () => {
     assert.equal(pos.password, true);
   });
 });
+
+describe('IDs of deleted items', () => {
+  test('a creation without ID does not reuse the ID of a deleted item the ledger still names', async () => {
+    const t = await term();
+    const product = expectOk(await api('POST', '/products', { ProductName: 'Einmal', Price: 1.1 }), 201);
+    const method = expectOk(await api('POST', '/payment-methods', { Payment: 'Einmal' }), 201);
+    const pos = expectOk(await api('POST', '/pos', { PointOfSale: 'Einmal', products: [product.ID], payment_methods: [method.ID] }), 201);
+    const sale = expectEvent(
+      await t.request('payitems', { api_key: KEYS.alpha, POSID: pos.ID, PaymentMethod: method.ID, Products: [{ ID: product.ID, Amount: 1 }] }),
+      'payitem',
+    );
+    assert.equal(sale.Total, 1.1);
+    expectOk(await api('DELETE', `/pos/${pos.ID}`));
+    expectOk(await api('DELETE', `/products/${product.ID}`));
+    expectOk(await api('DELETE', `/payment-methods/${method.ID}`));
+    const again = {
+      product: expectOk(await api('POST', '/products', { ProductName: 'Zweimal', Price: 2 }), 201).ID,
+      method: expectOk(await api('POST', '/payment-methods', { Payment: 'Zweimal' }), 201).ID,
+      pos: expectOk(await api('POST', '/pos', { PointOfSale: 'Zweimal' }), 201).ID,
+    };
+    // Otherwise the old sale would count as the new item's in totals and exports.
+    assert.ok(again.product > product.ID, `product ${again.product} after ${product.ID}`);
+    assert.ok(again.method > method.ID, `payment method ${again.method} after ${method.ID}`);
+    assert.ok(again.pos > pos.ID, `point of sale ${again.pos} after ${pos.ID}`);
+  });
+});
