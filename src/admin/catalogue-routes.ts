@@ -1,5 +1,6 @@
 import { configFromJson, InstanceFileError, paymentMethodFromJson, posFromJson, productFromJson } from '../instances/instance-file.js';
 import type { Catalogue, CatalogueChange } from '../instances/instance-spec.js';
+import type { TotalsRow } from '../store/types.js';
 import { createItem, itemJson, mergePos, nextId, removeItem, replaceConfig, replaceItem, type Kind } from './catalogue-edit.js';
 import type { AdminContext, AdminRoute } from './context.js';
 import { AdminError, asObject, readJson, sendJson } from './http-json.js';
@@ -62,6 +63,9 @@ async function change(ctx: AdminContext, edit: (c: Catalogue) => CatalogueChange
   });
 }
 
+/** Which ID of a ledger row names an item of each kind. */
+const LEDGER_ID: Record<Kind, (r: TotalsRow) => number> = { products: (r) => r.productId, paymentMethods: (r) => r.paymentId, pos: (r) => r.posId };
+
 /** Refuses a write whose item changed after it was read (the PATCH reads it again). */
 class StaleEdit extends AdminError {
   constructor() {
@@ -102,10 +106,11 @@ function routesFor(kind: Kind, path: string): AdminRoute[] {
         const body = asObject(await readJson(ctx.req));
         const current = await ctx.store.catalogue(ctx.instance.id);
         const given = body.ID !== undefined && body.ID !== null;
-        const item = await validate(kind, { ...body, ID: given ? body.ID : nextId(current, kind) }, current);
+        const used = given ? new Set<number>() : new Set((await ctx.store.totals(ctx.instance.id, undefined, undefined)).map(LEDGER_ID[kind]));
+        const item = await validate(kind, { ...body, ID: given ? body.ID : nextId(current, kind, used) }, current);
         // Without an ID, the next free one is taken inside the transaction: creations at the same time must not collide.
         let id = item.ID;
-        const written = await change(ctx, (c) => createItem(c, kind, { ...item, ID: (id = given ? item.ID : nextId(c, kind)) }));
+        const written = await change(ctx, (c) => createItem(c, kind, { ...item, ID: (id = given ? item.ID : nextId(c, kind, used)) }));
         sendJson(ctx.res, 201, itemJson(kind, find(written, kind, id) as never));
       },
     },
