@@ -25,7 +25,8 @@ function refusal(e: unknown, raw: Record<string, unknown>): unknown {
   if (!(e instanceof InstanceFileError)) return e;
   // Config keys are named as in a file (`config.ticket_limit`); a PUT /config body is the config itself.
   const field = e.field?.replace(/^config\./, '') || undefined;
-  const missing = field !== undefined && raw[field] === undefined;
+  // `products[2]` is a bad element of a list that is there, not a missing field.
+  const missing = field !== undefined && raw[field.split(/[[.]/)[0] as string] === undefined;
   return new AdminError(400, missing ? 'missing_parameter' : 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), field);
 }
 

@@ -128,6 +128,9 @@ describe('validation: 400 with the error name and the field, and nothing written
     expectAdminError(await api('PATCH', '/payment-methods/1', { crew: 'no' }), 400, 'invalid_parameter', 'crew');
     expectAdminError(await api('PATCH', '/pos/1', { enabled: 'true' }), 400, 'invalid_parameter', 'enabled');
     expectAdminError(await api('PATCH', '/pos/1', { products: 'all' }), 400, 'invalid_parameter', 'products');
+    const element = await api('PATCH', '/pos/1', { products: [1, 1.5] });
+    expectAdminError(element, 400, 'invalid_parameter');
+    assert.match(element.body.field, /^products/);
     expectAdminError(await api('PATCH', '/pos/1', { password: 7 }), 400, 'invalid_parameter', 'password');
   });
 
