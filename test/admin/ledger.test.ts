@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { adminClient, adminInstances, ADMIN_KEYS, expectAdminError, expectOk, http, KEYS } from '../helpers/admin.js';
+import { adminClient, adminInstances, ADMIN_KEYS, expectAdminError, expectOk, http, KEYS, startAdminServer } from '../helpers/admin.js';
 import { openDataFile, sell } from '../helpers/cli-fixtures.js';
 import { connect, expectEvent, ISO_MS, rowHash, sleep, startFixtureServer, type FixtureServer } from '../helpers/protocol-fixtures.js';
 import type { Terminal } from '../helpers/terminal.js';
@@ -310,6 +310,29 @@ describe('devices', () => {
     // Another instance sees none of them.
     const beta = expectOk(await adminClient(fx.server.url, 'beta', ADMIN_KEYS.beta)('GET', '/devices'));
     assert.deepEqual(beta, []);
+  });
+});
+
+describe('time zones', () => {
+  test('from/to without an offset are UTC, whatever the gateway\'s time zone', async () => {
+    const berlin = await startAdminServer(['--no-rate-limit'], adminInstances(), { TZ: 'Europe/Berlin' });
+    try {
+      const c = await connect(berlin.server, 'alpha');
+      open.push(c);
+      const sale = await sell(c, KEYS.alpha, [{ ID: 3, Amount: 1 }], 1, 1);
+      const at = sale.Transactions[0].timestamp as string;
+      const local = at.replace(/\.\d{3}Z$/, ''); // the same instant written without milliseconds and Z
+      const b = adminClient(berlin.server.url, 'alpha', ADMIN_KEYS.alpha);
+      const from = expectOk(await b('GET', `/transactions?from=${encodeURIComponent(local)}`));
+      assert.deepEqual(ids(from), [1], `from=${local} includes the row of ${at}`);
+      const to = expectOk(await b('GET', `/transactions?to=${encodeURIComponent(local)}`));
+      assert.deepEqual(ids(to), []);
+      const later = new Date(Date.parse(at) + 1000).toISOString().slice(0, 19);
+      const plus = expectOk(await b('GET', `/transactions?to=${encodeURIComponent(later)}`));
+      assert.deepEqual(ids(plus), [1]);
+    } finally {
+      await berlin.stop();
+    }
   });
 });
 

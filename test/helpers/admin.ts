@@ -95,11 +95,11 @@ export interface AdminServer {
  * (SQLite or, with CONCERTPOS_TEST_STORE=postgres, PostgreSQL), and keeps the
  * store flags so CLI commands can share the store.
  */
-export async function startAdminServer(flags: string[] = [], instances = adminInstances()): Promise<AdminServer> {
+export async function startAdminServer(flags: string[] = [], instances = adminInstances(), env: NodeJS.ProcessEnv = {}): Promise<AdminServer> {
   const dir = tempDir('concertpos-admin-');
   const storeArgs = await defaultStoreArgs(dir.path);
   const fixture = writeInstanceFile(instances);
-  const server = await startServer([...storeArgs, '--import', fixture.file, ...flags]);
+  const server = await startServer([...storeArgs, '--import', fixture.file, ...flags], env);
   return {
     server,
     storeArgs,
