@@ -1,4 +1,5 @@
-import { fingerprint, SecretCache } from '../auth/secrets.js';
+import { randomBytes } from 'node:crypto';
+import { fingerprint, hashSecret, SecretCache } from '../auth/secrets.js';
 import { SlidingCounter } from '../gateway/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { Instance } from '../store/types.js';
@@ -22,6 +23,8 @@ export class AdminAuth {
   readonly #keys = new SecretCache();
   readonly #failures = new Map<string, SlidingCounter>();
   readonly #lockedUntil = new Map<string, number>();
+  /** A hash no key matches, checked when there is nothing to check against. */
+  #decoy: Promise<string> | undefined;
 
   constructor(options: AdminAuthOptions) {
     this.#o = options;
@@ -34,7 +37,11 @@ export class AdminAuth {
     if (until > now) throw this.#locked(until - now);
     const key = /^Bearer (\S{1,256})$/.exec(authorization ?? '')?.[1];
     const instance = await this.#o.store.instanceBySlug(slug);
-    const ok = key !== undefined && instance?.adminKeyHash != null && (await this.#keys.verify(key, instance.adminKeyHash));
+    // Always pay for one slow hash check, so an unknown slug (or a missing key)
+    // is not answered faster than a wrong key: timing must not reveal slugs.
+    const stored = instance?.adminKeyHash ?? (await (this.#decoy ??= hashSecret(randomBytes(24).toString('base64url'))));
+    const matches = await this.#keys.verify(key ?? '', stored);
+    const ok = matches && key !== undefined && instance?.adminKeyHash != null;
     if (ok && instance && key) return { instance, keyFingerprint: fingerprint(key) };
     this.#fail(address, now);
     throw new AdminError(401, 'unauthorized', 'A valid admin key for this instance is required');

@@ -51,9 +51,16 @@ export function itemJson<K extends Kind>(kind: K, item: Item<K>): object {
 
 const NAMES: Record<Kind, string> = { products: 'product', paymentMethods: 'payment method', pos: 'point of sale' };
 
-/** The next free ID of a kind, for creations without an ID. */
-export function nextId(catalogue: Catalogue, kind: Kind): number {
-  return Math.max(0, ...catalogue[kind].map((i) => i.ID)) + 1;
+/**
+ * The next free ID of a kind, for creations without an ID: above every ID of
+ * the catalogue and every ID the ledger names (`used`), so a deleted item's
+ * sales are never attributed to a new item that took over its ID.
+ */
+export function nextId(catalogue: Catalogue, kind: Kind, used: ReadonlySet<number> = new Set()): number {
+  let max = 0;
+  for (const i of catalogue[kind]) max = Math.max(max, i.ID);
+  for (const id of used) max = Math.max(max, id);
+  return max + 1;
 }
 
 /** Adds an item; refuses a taken ID or a used-up license limit. */

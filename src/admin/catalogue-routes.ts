@@ -1,5 +1,6 @@
 import { configFromJson, InstanceFileError, paymentMethodFromJson, posFromJson, productFromJson } from '../instances/instance-file.js';
 import type { Catalogue, CatalogueChange } from '../instances/instance-spec.js';
+import type { TotalsRow } from '../store/types.js';
 import { createItem, itemJson, mergePos, nextId, removeItem, replaceConfig, replaceItem, type Kind } from './catalogue-edit.js';
 import type { AdminContext, AdminRoute } from './context.js';
 import { AdminError, asObject, readJson, sendJson } from './http-json.js';
@@ -16,13 +17,24 @@ const VALIDATE: Record<Kind, (raw: Record<string, unknown>, c: Catalogue) => Pro
   },
 };
 
-/** Validation failures of the shared field rules become 400 invalid_parameter naming the field. */
+/**
+ * Validation failures of the shared field rules become 400 naming the field:
+ * `missing_parameter` when the body lacks it, else `invalid_parameter`.
+ */
+function refusal(e: unknown, raw: Record<string, unknown>): unknown {
+  if (!(e instanceof InstanceFileError)) return e;
+  // Config keys are named as in a file (`config.ticket_limit`); a PUT /config body is the config itself.
+  const field = e.field?.replace(/^config\./, '') || undefined;
+  // `products[2]` is a bad element of a list that is there, not a missing field.
+  const missing = field !== undefined && raw[field.split(/[[.]/)[0] as string] === undefined;
+  return new AdminError(400, missing ? 'missing_parameter' : 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), field);
+}
+
 async function validate(kind: Kind, raw: Record<string, unknown>, catalogue: Catalogue): Promise<Item> {
   try {
     return await VALIDATE[kind](raw, catalogue);
   } catch (e) {
-    if (e instanceof InstanceFileError) throw new AdminError(400, 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), e.field);
-    throw e;
+    throw refusal(e, raw);
   }
 }
 
@@ -50,6 +62,16 @@ async function change(ctx: AdminContext, edit: (c: Catalogue) => CatalogueChange
     const broken = brokenReference(result.catalogue);
     return broken ? { refused: new AdminError(409, 'conflict', broken) } : result;
   });
+}
+
+/** Which ID of a ledger row names an item of each kind. */
+const LEDGER_ID: Record<Kind, (r: TotalsRow) => number> = { products: (r) => r.productId, paymentMethods: (r) => r.paymentId, pos: (r) => r.posId };
+
+/** Refuses a write whose item changed after it was read (the PATCH reads it again). */
+class StaleEdit extends AdminError {
+  constructor() {
+    super(409, 'conflict', 'The item was changed by someone else at the same time; try again');
+  }
 }
 
 function idOf(ctx: AdminContext): number {
@@ -84,9 +106,13 @@ function routesFor(kind: Kind, path: string): AdminRoute[] {
       handle: async (ctx) => {
         const body = asObject(await readJson(ctx.req));
         const current = await ctx.store.catalogue(ctx.instance.id);
-        const item = await validate(kind, { ...body, ID: body.ID ?? nextId(current, kind) }, current);
-        const written = await change(ctx, (c) => createItem(c, kind, item));
-        sendJson(ctx.res, 201, itemJson(kind, find(written, kind, item.ID) as never));
+        const given = body.ID !== undefined && body.ID !== null;
+        const used = given ? new Set<number>() : new Set((await ctx.store.totals(ctx.instance.id, undefined, undefined)).map(LEDGER_ID[kind]));
+        const item = await validate(kind, { ...body, ID: given ? body.ID : nextId(current, kind, used) }, current);
+        // Without an ID, the next free one is taken inside the transaction: creations at the same time must not collide.
+        let id = item.ID;
+        const written = await change(ctx, (c) => createItem(c, kind, { ...item, ID: (id = given ? item.ID : nextId(c, kind, used)) }));
+        sendJson(ctx.res, 201, itemJson(kind, find(written, kind, id) as never));
       },
     },
     {
@@ -96,12 +122,22 @@ function routesFor(kind: Kind, path: string): AdminRoute[] {
         const id = idOf(ctx);
         const body = asObject(await readJson(ctx.req));
         if (body.ID !== undefined && body.ID !== id) throw new AdminError(400, 'invalid_parameter', 'ID cannot be changed', 'ID');
-        const current = await ctx.store.catalogue(ctx.instance.id);
-        // The stored item as JSON, with the body's fields over it; `password` only as sent.
-        const { password: _shown, ...stored } = itemJson(kind, find(current, kind, id) as never) as Record<string, unknown>;
-        const item = await validate(kind, { ...stored, ...body, ID: id }, current);
-        const written = await change(ctx, (c) => replaceItem(c, kind, item));
-        sendJson(ctx.res, 200, itemJson(kind, find(written, kind, id) as never));
+        // The item is validated outside the transaction (hashing a password is slow), so the
+        // write only goes ahead when the item is still as read; otherwise read it again,
+        // or a change made meanwhile (another field, a new password) would be lost.
+        for (let attempt = 1; ; attempt++) {
+          const current = await ctx.store.catalogue(ctx.instance.id);
+          const seen = JSON.stringify(find(current, kind, id));
+          // The stored item as JSON, with the body's fields over it; `password` only as sent.
+          const { password: _shown, ...stored } = itemJson(kind, find(current, kind, id) as never) as Record<string, unknown>;
+          const item = await validate(kind, { ...stored, ...body, ID: id }, current);
+          try {
+            const written = await change(ctx, (c) => (JSON.stringify(find(c, kind, id)) === seen ? replaceItem(c, kind, item) : { refused: new StaleEdit() }));
+            return sendJson(ctx.res, 200, itemJson(kind, find(written, kind, id) as never));
+          } catch (e) {
+            if (!(e instanceof StaleEdit) || attempt >= 10) throw e;
+          }
+        }
       },
     },
     {
@@ -133,8 +169,7 @@ export const CATALOGUE_ROUTES: AdminRoute[] = [
       try {
         config = configFromJson(body, 'request', new Set(current.products.map((p) => p.ID)));
       } catch (e) {
-        if (e instanceof InstanceFileError) throw new AdminError(400, 'invalid_parameter', e.message.replace(/^request: :? ?/, ''), e.field);
-        throw e;
+        throw refusal(e, body);
       }
       sendJson(ctx.res, 200, (await change(ctx, (c) => replaceConfig(c, config))).config);
     },

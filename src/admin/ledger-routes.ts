@@ -13,11 +13,16 @@ function intParam(ctx: AdminContext, name: string, max = Number.MAX_SAFE_INTEGER
   return Number(v);
 }
 
-/** An ISO-8601 time from the query, normalised to the ledger's UTC form. */
+/**
+ * An ISO-8601 time from the query, normalised to the ledger's UTC form. A
+ * time without an offset is UTC, like the ledger (Date.parse would read it in
+ * the gateway's own time zone, and a date alone as UTC).
+ */
 function timeParam(ctx: AdminContext, name: string): string | undefined {
   const v = ctx.query.get(name);
   if (v === null || v === '') return undefined;
-  const t = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : NaN;
+  const utc = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v}Z` : v;
+  const t = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(utc) : NaN;
   if (Number.isNaN(t)) throw new AdminError(400, 'invalid_parameter', `${name} must be an ISO-8601 time such as 2026-07-01T18:00:00Z`, name);
   return new Date(t).toISOString();
 }

@@ -25,6 +25,7 @@ export const OPS_ROUTES: AdminRoute[] = [
     handle: async (ctx) => {
       const body = asObject(await readJson(ctx.req));
       const { message, parameters = {} } = body;
+      if (message === undefined) throw new AdminError(400, 'missing_parameter', 'message is required', 'message');
       if (typeof message !== 'string' || message.length < 1 || message.length > 200) {
         throw new AdminError(400, 'invalid_parameter', 'message must be a string of 1-200 characters', 'message');
       }
