@@ -172,6 +172,9 @@ export class Gateway {
       const frame = isBinary ? null : rawToString(data);
       const received = process.hrtime.bigint();
       void conn.enqueue(async () => {
+        // Once the close is under way (shutdown, flood, 1009) no answer can
+        // reach the client: a sale booked now would be one it never saw.
+        if (!conn.open) return;
         const result = await this.#dispatcher.dispatch(conn, frame);
         conn.send(result.envelope);
         this.#record(instance.slug, result, received);
