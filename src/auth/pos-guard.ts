@@ -23,6 +23,8 @@ export interface PosGuardOptions {
 export class PosGuard {
   readonly #o: PosGuardOptions;
   readonly #passwords = new SecretCache();
+  /** The tail of the running password checks per `instanceId:posId`. */
+  readonly #checks = new Map<string, Promise<void>>();
 
   constructor(options: PosGuardOptions) {
     this.#o = options;
@@ -32,10 +34,12 @@ export class PosGuard {
   async checkAccess(instanceId: number, pos: PointOfSale, posPassword: string | undefined): Promise<void> {
     if (pos.passwordHash === null) return;
     if (posPassword === undefined) throw new ProtocolError('invalid_password', `Point of sale ${pos.ID} needs posPassword`, 'posPassword');
-    await this.#refuseWhenLocked(instanceId, pos.ID);
-    if (await this.#matches(instanceId, pos, posPassword)) return;
-    await this.#fail(instanceId, pos.ID);
-    throw new ProtocolError('invalid_password', `Wrong posPassword for point of sale ${pos.ID}`, 'posPassword');
+    return this.#oneAtATime(instanceId, pos.ID, async () => {
+      await this.#refuseWhenLocked(instanceId, pos.ID);
+      if (await this.#matches(instanceId, pos, posPassword)) return;
+      await this.#fail(instanceId, pos.ID);
+      throw new ProtocolError('invalid_password', `Wrong posPassword for point of sale ${pos.ID}`, 'posPassword');
+    });
   }
 
   /**
@@ -43,14 +47,37 @@ export class PosGuard {
    * An open POS needs no token (null with success). Locked: invalid_password.
    */
   async verify(instanceId: number, pos: PointOfSale, password: string): Promise<{ success: boolean; token: string | null }> {
-    if (pos.passwordHash === null) return { success: true, token: null };
-    await this.#refuseWhenLocked(instanceId, pos.ID);
-    if (!isPosToken(password) && (await this.#passwords.verify(password, pos.passwordHash))) {
-      const expires = this.#o.now().getTime() + this.#o.tokenTtlMs;
-      return { success: true, token: issuePosToken(this.#o.signingKey, instanceId, pos.ID, pos.passwordHash, expires) };
-    }
-    await this.#fail(instanceId, pos.ID);
-    return { success: false, token: null };
+    const hash = pos.passwordHash;
+    if (hash === null) return { success: true, token: null };
+    return this.#oneAtATime(instanceId, pos.ID, async () => {
+      await this.#refuseWhenLocked(instanceId, pos.ID);
+      if (!isPosToken(password) && (await this.#passwords.verify(password, hash))) {
+        const expires = this.#o.now().getTime() + this.#o.tokenTtlMs;
+        return { success: true, token: issuePosToken(this.#o.signingKey, instanceId, pos.ID, hash, expires) };
+      }
+      await this.#fail(instanceId, pos.ID);
+      return { success: false, token: null };
+    });
+  }
+
+  /**
+   * Runs the password checks of one POS one after another. Otherwise a burst
+   * of guesses on many connections would all pass the lockout check before
+   * the first failure was recorded, and far more than maxFailures would be
+   * tried. Across processes at most one check per process runs at a time.
+   */
+  async #oneAtATime<T>(instanceId: number, posId: number, work: () => Promise<T>): Promise<T> {
+    const key = `${instanceId}:${posId}`;
+    const run = (this.#checks.get(key) ?? Promise.resolve()).then(work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#checks.set(key, tail);
+    void tail.then(() => {
+      if (this.#checks.get(key) === tail) this.#checks.delete(key);
+    });
+    return run;
   }
 
   async #matches(instanceId: number, pos: PointOfSale, posPassword: string): Promise<boolean> {
