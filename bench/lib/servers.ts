@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCli, startServer, tempDir } from '../../test/helpers/server.js';
+import { CLI, runCli, tempDir } from '../../test/helpers/server.js';
 import { startShards } from '../../test/helpers/shards.js';
 import { track, trackPid } from './children.js';
 
@@ -17,23 +17,57 @@ export interface BenchServer {
 
 const WS_CEILING = fileURLToPath(new URL('../ceilings/ws-server.js', import.meta.url));
 
-/** The gateway as users run it: `concertpos serve --port 0 …` in its own process. */
-export async function startGateway(args: string[], env: NodeJS.ProcessEnv = {}): Promise<BenchServer> {
+/**
+ * The gateway as users run it: `concertpos serve --port 0 …` in its own
+ * process (like test/helpers/server.ts, plus node flags such as --cpu-prof,
+ * which NODE_OPTIONS does not allow).
+ */
+export async function startGateway(args: string[], nodeFlags: string[] = []): Promise<BenchServer> {
   const dataGiven = args.includes('--data') || args.includes('--database');
   const data = dataGiven ? undefined : tempDir('concertpos-bench-');
   const storeArgs = dataGiven ? [] : ['--data', data!.path];
-  const server = await startServer([...storeArgs, ...args], env);
-  track(server.process);
+  const child = track(spawn(process.execPath, [...nodeFlags, CLI, 'serve', '--port', '0', '--log-level', 'warn', ...storeArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const port = await listeningPort(child, /listening on ws:\/\/[^:]+:(\d+)\//);
   const flag = args.includes('--database') ? '--database' : '--data';
   return {
-    urls: [server.url],
-    pids: [server.process.pid as number],
+    urls: [`ws://127.0.0.1:${port}`],
+    pids: [child.pid as number],
     storeArgs: storeArgs.length > 0 ? storeArgs : [flag, args[args.indexOf(flag) + 1] as string],
     async stop() {
-      await server.stop();
+      await stopChild(child);
       data?.remove();
     },
   };
+}
+
+/** Resolves with the port a child prints (its banner), or rejects when it exits first. */
+function listeningPort(child: ChildProcess, banner: RegExp): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no banner after 30 s:\n${out}`)), 30_000);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = banner.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening:\n${out}`));
+    });
+  });
+}
+
+/** SIGTERM (a clean shutdown, which also writes a CPU profile) and wait for the exit. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 /** `concertpos serve --shards a,b,c`: the supervisor and one process per shard. */
@@ -56,26 +90,13 @@ export async function startGatewayShards(names: string[], args: string[]): Promi
 
 /** The raw ws server of bench/ceilings/ws-server.ts in its own process. */
 export async function startWsCeiling(reply: string): Promise<BenchServer> {
-  const child = track(spawn(process.execPath, [WS_CEILING], { env: { ...process.env, BENCH_REPLY: reply }, stdio: ['ignore', 'pipe', 'inherit'] }));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on ws:\/\/[^:]+:(\d+)\//.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`ceiling server exited with ${code}`)));
-  });
+  const child = track(spawn(process.execPath, [WS_CEILING], { env: { ...process.env, BENCH_REPLY: reply }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const port = await listeningPort(child, /listening on ws:\/\/[^:]+:(\d+)\//);
   return {
     urls: [`ws://127.0.0.1:${port}`],
     pids: [child.pid as number],
     storeArgs: [],
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
 }
 

@@ -3,7 +3,7 @@ import { closeAll, connectMany, openLoop, requestFrame } from '../load-client.js
 import { ledgerRows } from '../lib/ledger-check.js';
 import { cpuSecondsOf } from '../lib/proc-stats.js';
 import { startGateway, startWsCeiling, verifyChain, type BenchServer } from '../lib/servers.js';
-import { API_KEY, profileEnv, ratio, type BenchSettings, type ScenarioResult } from './result.js';
+import { API_KEY, profileFlags, ratio, type BenchSettings, type ScenarioResult } from './result.js';
 
 const PERIOD_MS = 2000;
 
@@ -31,7 +31,7 @@ async function festival(server: BenchServer, terminals: number, durationMs: numb
  */
 export async function festivalScenario(settings: BenchSettings): Promise<ScenarioResult> {
   const perSecond = String(settings.festivalTerminals * 10);
-  const gateway = await startGateway(['--connections-per-second', perSecond, '--synchronous', settings.synchronous], profileEnv(settings, 'festival'));
+  const gateway = await startGateway(['--connections-per-second', perSecond, '--synchronous', settings.synchronous], profileFlags(settings, 'festival'));
   let run: Awaited<ReturnType<typeof festival>>;
   let chain: { ok: boolean; output: string };
   let rows: number;

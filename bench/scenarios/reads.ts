@@ -1,7 +1,7 @@
 import { closeAll, closedLoop, connectMany, requestFrame } from '../load-client.js';
 import { cpuSecondsOf } from '../lib/proc-stats.js';
 import { startGateway, startWsCeiling, type BenchServer } from '../lib/servers.js';
-import { API_KEY, profileEnv, ratio, type BenchSettings, type ScenarioResult } from './result.js';
+import { API_KEY, profileFlags, ratio, type BenchSettings, type ScenarioResult } from './result.js';
 
 const CONNECTIONS = 100;
 
@@ -42,7 +42,7 @@ async function sampleAnswer(url: string): Promise<string> {
  * (what the reference client sends and asks for), as CPU per request.
  */
 export async function readsScenario(settings: BenchSettings): Promise<ScenarioResult[]> {
-  const gateway = await startGateway(['--no-rate-limit', '--synchronous', settings.synchronous], profileEnv(settings, 'reads'));
+  const gateway = await startGateway(['--no-rate-limit', '--synchronous', settings.synchronous], profileFlags(settings, 'reads'));
   let json: Measured;
   let json5: Measured;
   let answer: string;

@@ -32,10 +32,10 @@ export interface BenchSettings {
 
 export const API_KEY = 'demo-api-key';
 
-/** Environment for a gateway process: with a profile folder, node writes a CPU profile on exit. */
-export function profileEnv(settings: BenchSettings, name: string): NodeJS.ProcessEnv {
-  if (!settings.profileDir) return {};
-  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(settings.profileDir, name)}` };
+/** Node flags of a gateway process: with a profile folder, node writes a CPU profile on exit. */
+export function profileFlags(settings: BenchSettings, name: string): string[] {
+  if (!settings.profileDir) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${join(settings.profileDir, name)}`];
 }
 
 export function ratio(gateway: number, ceiling: number): number {

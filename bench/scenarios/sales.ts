@@ -7,7 +7,7 @@ import { closeAll, closedLoop, connectMany, requestFrame, type LoopResult } from
 import { ledgerRows } from '../lib/ledger-check.js';
 import { cpuSecondsOf } from '../lib/proc-stats.js';
 import { startGateway, verifyChain } from '../lib/servers.js';
-import { API_KEY, profileEnv, ratio, type BenchSettings, type ScenarioResult } from './result.js';
+import { API_KEY, profileFlags, ratio, type BenchSettings, type ScenarioResult } from './result.js';
 
 const CONNECTIONS = 100;
 const BATCH_SIZES = [1, 10, 100, 1000] as const;
@@ -26,7 +26,7 @@ interface SalesRun {
  * verify` must pass and the ledger must hold exactly the acknowledged sales.
  */
 async function sell(gatewayArgs: string[], settings: BenchSettings, profileName: string): Promise<SalesRun> {
-  const gateway = await startGateway(['--no-rate-limit', ...gatewayArgs], profileEnv(settings, profileName));
+  const gateway = await startGateway(['--no-rate-limit', ...gatewayArgs], profileFlags(settings, profileName));
   try {
     const sockets = await connectMany(gateway.urls.map((u) => `${u}/?instance=demo&Content-Type=json`), CONNECTIONS);
     const frame = requestFrame('payitems', { api_key: API_KEY, POSID: SALE.posId, PaymentMethod: SALE.paymentId, Products: SALE.products });

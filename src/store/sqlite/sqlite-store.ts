@@ -28,6 +28,7 @@ import type {
   TicketDraft,
   TransactionQuery,
 } from '../types.js';
+import { GroupCommit, type Settled } from '../group-commit.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
 
@@ -36,6 +37,14 @@ type CatalogueWrite = Pick<InstanceImport, 'config' | 'license' | 'products' | '
 
 type Row = Record<string, unknown>;
 type Db = Database.Database;
+
+/** An appendTicket call waiting for its batch. */
+interface PendingAppend {
+  instanceId: number;
+  slug: string;
+  draft: TicketDraft;
+  now: string;
+}
 
 export interface SqliteOptions {
   /** Path of the database file, or ':memory:'. */
@@ -52,6 +61,7 @@ export interface SqliteOptions {
 export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #statements = new Map<string, Database.Statement>();
+  readonly #appends = new GroupCommit<PendingAppend, AppendResult>((pending) => this.#appendBatch(pending));
 
   constructor(options: SqliteOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -200,16 +210,41 @@ export class SqliteStore implements Store {
   }
 
   async appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult> {
-    const append = this.#db.transaction((): AppendResult => {
-      if (draft.requestId !== null) {
-        const seen = this.#lookup(instanceId, draft.requestId, draft.fingerprint);
-        if (seen.outcome !== 'none') return seen;
-      }
-      const ticketId = this.#nextTicketId(instanceId);
-      if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
-      return { outcome: 'booked', ticket: this.#writeTicket(instanceId, slug, { ...draft, ticketId, voids: null }, now) };
-    });
-    return append.immediate();
+    return this.#appends.submit({ instanceId, slug, draft, now });
+  }
+
+  /** One sale: a savepoint inside the batch's transaction, so it is booked whole or not at all. */
+  #appendOne = (a: PendingAppend): AppendResult => {
+    const { instanceId, slug, draft, now } = a;
+    if (draft.requestId !== null) {
+      const seen = this.#lookup(instanceId, draft.requestId, draft.fingerprint);
+      if (seen.outcome !== 'none') return seen;
+    }
+    const ticketId = this.#nextTicketId(instanceId);
+    if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
+    return { outcome: 'booked', ticket: this.#writeTicket(instanceId, slug, { ...draft, ticketId, voids: null }, now) };
+  };
+
+  /**
+   * Writes the sales that arrived together in one write transaction (one
+   * fsync with synchronous=FULL), each in its own savepoint: a sale that
+   * fails is rolled back alone, and none is answered before the COMMIT.
+   */
+  async #appendBatch(pending: PendingAppend[]): Promise<Settled<AppendResult>[]> {
+    const one = this.#db.transaction(this.#appendOne);
+    const outcomes: Settled<AppendResult>[] = [];
+    this.#db
+      .transaction(() => {
+        for (const a of pending) {
+          try {
+            outcomes.push({ ok: true, value: one(a) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })
+      .immediate();
+    return outcomes;
   }
 
   async ticket(instanceId: number, ticketId: number): Promise<BookedTicket | null> {
