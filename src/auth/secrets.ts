@@ -16,10 +16,16 @@ export async function hashSecret(secret: string): Promise<string> {
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
-/** Checks a secret against a stored hash in constant time; false for a malformed hash. */
+/**
+ * Checks a secret against a stored hash in constant time; false for a
+ * malformed hash and for a secret with a NUL character.
+ */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, saltText, hashText] = stored.split('$');
   if (scheme !== 'scrypt' || !saltText || !hashText) return false;
+  // scrypt keys HMAC-SHA256 with the secret, and HMAC pads short keys with
+  // zero bytes: "key" and "key\0" would hash alike. No real key holds a NUL.
+  if (secret.includes('\0')) return false;
   const expected = Buffer.from(hashText, 'base64url');
   const actual = await scryptAsync(secret, Buffer.from(saltText, 'base64url'), expected.length, {
     N: Number(n),

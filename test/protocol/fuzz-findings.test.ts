@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { DEMO_API_KEY, DEMO_BAR_PASSWORD } from '../../src/instances/demo.js';
+import { expectError, expectEvent } from '../helpers/protocol-fixtures.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { Terminal } from '../helpers/terminal.js';
+
+// Regressions for what the fuzzer (test/fuzz/) found. Each case is the
+// smallest frame that showed the bug, against the built-in demo instance.
+
+let server: RunningServer;
+const open: Terminal[] = [];
+async function term(contentType: 'json' | 'json5'): Promise<Terminal> {
+  const t = await Terminal.connect(server.url, `/?instance=demo&Content-Type=${contentType}`);
+  open.push(t);
+  return t;
+}
+
+before(async () => {
+  server = await startServer(['--no-rate-limit']);
+});
+after(async () => {
+  for (const t of open) t.close();
+  await server.stop();
+  rmSync(server.data, { recursive: true, force: true });
+});
+
+describe('a secret with a trailing NUL is not the secret (§2 step 5, §4 posPassword)', () => {
+  // scrypt keys HMAC with the secret, and HMAC pads short keys with zero
+  // bytes, so "demo-api-key\0" used to pass as "demo-api-key".
+  test('api_key "demo-api-key\\u0000" is api_key_mismatch', async () => {
+    const t = await term('json');
+    for (const key of [`${DEMO_API_KEY}\u0000`, `${DEMO_API_KEY}\u0000\u0000`]) {
+      expectError(await t.request('version', { api_key: key }), 'api_key_mismatch', 4006);
+    }
+    expectEvent(await t.request('version', { api_key: DEMO_API_KEY }), 'version');
+  });
+
+  test('posPassword and verifyauth password "1234\\u0000" do not open Backstage', async () => {
+    const t = await term('json');
+    expectError(await t.request('listproducts', { api_key: DEMO_API_KEY, POSID: 3, posPassword: `${DEMO_BAR_PASSWORD}\u0000` }), 'invalid_password', 4011);
+    const p = expectEvent(await t.request('verifyauth', { api_key: DEMO_API_KEY, workplace: 3, password: `${DEMO_BAR_PASSWORD}\u0000` }), 'verifyauth');
+    assert.equal(p.success, false);
+    assert.equal(p.password, null);
+    expectEvent(await t.request('listproducts', { api_key: DEMO_API_KEY, POSID: 3, posPassword: DEMO_BAR_PASSWORD }), 'listproducts');
+  });
+});
