@@ -28,7 +28,19 @@ export function parseFrame(text: string): Parsed {
   }
 }
 
-/** Serialises an outgoing envelope in the connection's content type. */
+// A lone surrogate (a client may send one as "\ud800", e.g. in a nonce) has no
+// UTF-8 form: written raw, the frame would carry U+FFFD instead of the echoed value.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Serialises an outgoing envelope in the connection's content type. Both
+ * escape lone surrogates (JSON.stringify does so itself; JSON5.stringify
+ * does not), so every string echoed from a request arrives unchanged.
+ */
 export function encodeFrame(envelope: object, type: ContentType): string {
-  return type === 'json5' ? JSON5.stringify(envelope) : JSON.stringify(envelope);
+  if (type === 'json') return JSON.stringify(envelope);
+  const text = JSON5.stringify(envelope);
+  // Outside string literals JSON5.stringify writes no surrogates, so escaping them everywhere is safe.
+  if (!LONE_SURROGATE.test(text)) return text;
+  return text.replace(/\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }

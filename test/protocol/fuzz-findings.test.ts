@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import JSON5 from 'json5';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_API_KEY, DEMO_BAR_PASSWORD } from '../../src/instances/demo.js';
@@ -44,5 +45,31 @@ describe('a secret with a trailing NUL is not the secret (§2 step 5, §4 posPas
     assert.equal(p.success, false);
     assert.equal(p.password, null);
     expectEvent(await t.request('listproducts', { api_key: DEMO_API_KEY, POSID: 3, posPassword: DEMO_BAR_PASSWORD }), 'listproducts');
+  });
+});
+
+describe('strings echoed from a request arrive unchanged on a json5 connection (§1, §2 nonce)', () => {
+  // JSON5.stringify wrote a lone surrogate raw; UTF-8 has no form for it, so
+  // the terminal got U+FFFD instead of its nonce.
+  for (const contentType of ['json', 'json5'] as const) {
+    test(`a nonce with a lone surrogate comes back as sent (${contentType})`, async () => {
+      const t = await term(contentType);
+      for (const nonce of ['\ud800', 'a\udfffb', '\ud83d\ude00\ud83d']) {
+        t.sendRaw(JSON.stringify({ command: 'version', parameters: { api_key: DEMO_API_KEY }, nonce }));
+        const answer = await t.nextAnswer();
+        expectEvent(answer, 'version');
+        assert.equal(answer.nonce, nonce);
+        const raw = t.raw.at(-1) as string;
+        assert.ok(!raw.includes('\ufffd'), raw);
+        assert.deepEqual(contentType === 'json' ? JSON.parse(raw) : JSON5.parse(raw), answer);
+      }
+    });
+  }
+
+  test('an unknown command with a lone surrogate is echoed in result.command (json5)', async () => {
+    const t = await term('json5');
+    t.sendRaw(JSON.stringify({ command: 'get\ud800config', parameters: { api_key: DEMO_API_KEY } }));
+    const r = expectError(await t.nextAnswer(), 'unknown_command', 4007);
+    assert.equal(r.command, 'get\ud800config');
   });
 });
