@@ -28,7 +28,9 @@ import type {
   TicketDraft,
   TransactionQuery,
 } from '../types.js';
-import { GroupCommit, type Settled } from '../group-commit.js';
+import { GroupCommit } from '../group-commit.js';
+import { appendBatch, type PendingAppend } from './batch-append.js';
+import { ReadCache } from './read-cache.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
 
@@ -38,13 +40,6 @@ type CatalogueWrite = Pick<InstanceImport, 'config' | 'license' | 'products' | '
 type Row = Record<string, unknown>;
 type Db = Database.Database;
 
-/** An appendTicket call waiting for its batch. */
-interface PendingAppend {
-  instanceId: number;
-  slug: string;
-  draft: TicketDraft;
-  now: string;
-}
 
 export interface SqliteOptions {
   /** Path of the database file, or ':memory:'. */
@@ -61,7 +56,10 @@ export interface SqliteOptions {
 export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #statements = new Map<string, Database.Statement>();
-  readonly #appends = new GroupCommit<PendingAppend, AppendResult>((pending) => this.#appendBatch(pending));
+  readonly #cache: ReadCache;
+  readonly #appends = new GroupCommit<PendingAppend, AppendResult>(async (pending) =>
+    appendBatch({ db: this.#db, prepare: (sql) => this.#prepare(sql), lookup: (i, r, f) => this.#lookup(i, r, f) }, pending),
+  );
 
   constructor(options: SqliteOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -70,6 +68,7 @@ export class SqliteStore implements Store {
     this.#db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.#db.pragma('busy_timeout = 10000');
     this.#db.pragma('foreign_keys = ON');
+    this.#cache = new ReadCache(this.#db);
   }
 
   /** The raw connection, for tests that tamper with the file on purpose. */
@@ -78,6 +77,7 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
+    this.#cache.clear();
     const db = this.#db;
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     db.transaction(() => {
@@ -118,8 +118,10 @@ export class SqliteStore implements Store {
   }
 
   async instanceBySlug(slug: string): Promise<Instance | null> {
-    const r = this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances WHERE slug = ?', slug);
-    return r ? toInstance(r) : null;
+    return this.#cache.get(`instance:${slug}`, () => {
+      const r = this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances WHERE slug = ?', slug);
+      return r ? toInstance(r) : null;
+    });
   }
 
   async listInstances(): Promise<Instance[]> {
@@ -127,48 +129,60 @@ export class SqliteStore implements Store {
   }
 
   async config(instanceId: number): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    for (const r of this.#all('SELECT key, value FROM config WHERE instance_id = ? ORDER BY key', instanceId)) {
-      out[String(r.key)] = String(r.value);
-    }
-    return out;
+    return this.#cache.get(`config:${instanceId}`, () => {
+      const out: Record<string, string> = {};
+      for (const r of this.#all('SELECT key, value FROM config WHERE instance_id = ? ORDER BY key', instanceId)) {
+        out[String(r.key)] = String(r.value);
+      }
+      return out;
+    });
   }
 
   async license(instanceId: number, licenseKey: string): Promise<License | null> {
-    const r = this.#get('SELECT * FROM licenses WHERE instance_id = ? AND license_key = ?', instanceId, licenseKey);
-    return r ? toLicense(r) : null;
+    return this.#cache.get(`license:${instanceId}:${licenseKey}`, () => {
+      const r = this.#get('SELECT * FROM licenses WHERE instance_id = ? AND license_key = ?', instanceId, licenseKey);
+      return r ? toLicense(r) : null;
+    });
   }
 
   async listPos(instanceId: number): Promise<PointOfSale[]> {
-    return this.#all('SELECT * FROM pos WHERE instance_id = ? ORDER BY id', instanceId).map(toPos);
+    return this.#cache.get(`listpos:${instanceId}`, () => this.#all('SELECT * FROM pos WHERE instance_id = ? ORDER BY id', instanceId).map(toPos));
   }
 
   async pos(instanceId: number, posId: number): Promise<PointOfSale | null> {
-    const r = this.#get('SELECT * FROM pos WHERE instance_id = ? AND id = ?', instanceId, posId);
-    return r ? toPos(r) : null;
+    return this.#cache.get(`pos:${instanceId}:${posId}`, () => {
+      const r = this.#get('SELECT * FROM pos WHERE instance_id = ? AND id = ?', instanceId, posId);
+      return r ? toPos(r) : null;
+    });
   }
 
   async product(instanceId: number, productId: number): Promise<Product | null> {
-    const r = this.#get('SELECT * FROM products WHERE instance_id = ? AND id = ?', instanceId, productId);
-    return r ? toProduct(r) : null;
+    return this.#cache.get(`product:${instanceId}:${productId}`, () => {
+      const r = this.#get('SELECT * FROM products WHERE instance_id = ? AND id = ?', instanceId, productId);
+      return r ? toProduct(r) : null;
+    });
   }
 
   async productsOfPos(instanceId: number, posId: number): Promise<Product[]> {
-    return this.#all(
-      `SELECT p.* FROM pos_products a JOIN products p ON p.instance_id = a.instance_id AND p.id = a.product_id
-       WHERE a.instance_id = ? AND a.pos_id = ? ORDER BY p.id`,
-      instanceId,
-      posId,
-    ).map(toProduct);
+    return this.#cache.get(`products:${instanceId}:${posId}`, () =>
+      this.#all(
+        `SELECT p.* FROM pos_products a JOIN products p ON p.instance_id = a.instance_id AND p.id = a.product_id
+         WHERE a.instance_id = ? AND a.pos_id = ? ORDER BY p.id`,
+        instanceId,
+        posId,
+      ).map(toProduct),
+    );
   }
 
   async paymentMethodsOfPos(instanceId: number, posId: number): Promise<PaymentMethod[]> {
-    return this.#all(
-      `SELECT m.* FROM pos_payment_methods a JOIN payment_methods m ON m.instance_id = a.instance_id AND m.id = a.payment_id
-       WHERE a.instance_id = ? AND a.pos_id = ? ORDER BY m.id`,
-      instanceId,
-      posId,
-    ).map(toPaymentMethod);
+    return this.#cache.get(`methods:${instanceId}:${posId}`, () =>
+      this.#all(
+        `SELECT m.* FROM pos_payment_methods a JOIN payment_methods m ON m.instance_id = a.instance_id AND m.id = a.payment_id
+         WHERE a.instance_id = ? AND a.pos_id = ? ORDER BY m.id`,
+        instanceId,
+        posId,
+      ).map(toPaymentMethod),
+    );
   }
 
   #ticket(instanceId: number, ticketRow: Row): BookedTicket {
@@ -211,40 +225,6 @@ export class SqliteStore implements Store {
 
   async appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult> {
     return this.#appends.submit({ instanceId, slug, draft, now });
-  }
-
-  /** One sale: a savepoint inside the batch's transaction, so it is booked whole or not at all. */
-  #appendOne = (a: PendingAppend): AppendResult => {
-    const { instanceId, slug, draft, now } = a;
-    if (draft.requestId !== null) {
-      const seen = this.#lookup(instanceId, draft.requestId, draft.fingerprint);
-      if (seen.outcome !== 'none') return seen;
-    }
-    const ticketId = this.#nextTicketId(instanceId);
-    if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
-    return { outcome: 'booked', ticket: this.#writeTicket(instanceId, slug, { ...draft, ticketId, voids: null }, now) };
-  };
-
-  /**
-   * Writes the sales that arrived together in one write transaction (one
-   * fsync with synchronous=FULL), each in its own savepoint: a sale that
-   * fails is rolled back alone, and none is answered before the COMMIT.
-   */
-  async #appendBatch(pending: PendingAppend[]): Promise<Settled<AppendResult>[]> {
-    const one = this.#db.transaction(this.#appendOne);
-    const outcomes: Settled<AppendResult>[] = [];
-    this.#db
-      .transaction(() => {
-        for (const a of pending) {
-          try {
-            outcomes.push({ ok: true, value: one(a) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })
-      .immediate();
-    return outcomes;
   }
 
   async ticket(instanceId: number, ticketId: number): Promise<BookedTicket | null> {
@@ -336,6 +316,7 @@ export class SqliteStore implements Store {
   }
 
   async importInstances(instances: InstanceImport[]): Promise<{ created: string[]; updated: string[]; changed: number[] }> {
+    this.#cache.clear();
     const db = this.#db;
     const run = db.transaction(() => {
       const report = { created: [] as string[], updated: [] as string[], changed: [] as number[] };
@@ -368,7 +349,11 @@ export class SqliteStore implements Store {
       }
       return report;
     });
-    return run.immediate();
+    try {
+      return run.immediate();
+    } finally {
+      this.#cache.clear();
+    }
   }
 
   #replaceCatalogue(id: number, spec: CatalogueWrite): void {
@@ -456,7 +441,11 @@ export class SqliteStore implements Store {
       if (this.#view(instanceId) !== before) this.#insertEvent({ instanceId, kind: 'updatepos', message: 'updatepos', parameters: {} });
       return this.#catalogueRows(instanceId);
     });
-    return run.immediate();
+    try {
+      return run.immediate();
+    } finally {
+      this.#cache.clear();
+    }
   }
 
   #audit(instanceId: number, key: string, at: string, action: string, before: unknown, after: unknown): void {
@@ -475,6 +464,7 @@ export class SqliteStore implements Store {
   }
 
   async setAdminKey(instanceId: number, adminKeyHash: string): Promise<void> {
+    this.#cache.clear();
     this.#prepare('UPDATE instances SET admin_key_hash = ? WHERE id = ?').run(adminKeyHash, instanceId);
   }
 

@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+import { chainTicket } from '../../domain/ledger.js';
+import type { Settled } from '../group-commit.js';
+import type { AppendResult, IdempotencyLookup, LedgerRow, TicketDraft } from '../types.js';
+
+/** An appendTicket call waiting for its batch. */
+export interface PendingAppend {
+  instanceId: number;
+  slug: string;
+  draft: TicketDraft;
+  now: string;
+}
+
+/** What the batch writer needs of the store: its connection, statement cache and RequestID lookup. */
+export interface BatchContext {
+  db: Database.Database;
+  prepare: (sql: string) => Database.Statement;
+  lookup: (instanceId: number, requestId: string, fingerprint: string) => IdempotencyLookup;
+}
+
+interface Head {
+  lastId: number;
+  lastTicketId: number;
+  lastHash: string;
+}
+
+const ROW_COLUMNS = '(instance_id, id, ticket_id, pos_id, payment_id, product_id, amount, cents, timestamp, hash, note)';
+
+/** One INSERT for all rows of a ticket (cached per row count by the store's statement cache). */
+function rowsInsert(count: number): string {
+  return `INSERT INTO transactions ${ROW_COLUMNS} VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+}
+
+/**
+ * Writes the sales that arrived together in one write transaction (one fsync
+ * with synchronous=FULL), each in its own savepoint: a sale that fails is
+ * rolled back alone, and none is answered before the COMMIT (the caller
+ * resolves only after this returns). Each instance's head (last row ID,
+ * ticket ID, hash) is read once, carried from sale to sale in memory, and
+ * written back once at the end of the batch, inside the same transaction.
+ */
+export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]): Settled<AppendResult>[] {
+  const heads = new Map<number, Head>();
+  const headOf = (instanceId: number): Head => {
+    let head = heads.get(instanceId);
+    if (!head) {
+      const r = ctx.prepare('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = ?').get(instanceId) as Record<string, unknown> | undefined;
+      if (!r) throw new Error(`instance ${instanceId} vanished`);
+      head = { lastId: Number(r.last_tx_id), lastTicketId: Number(r.last_ticket_id), lastHash: String(r.last_hash) };
+      heads.set(instanceId, head);
+    }
+    return head;
+  };
+  // A savepoint per sale: the head only moves on once the sale's rows are in.
+  const one = ctx.db.transaction((a: PendingAppend): { result: AppendResult; head?: Head } => {
+    const { instanceId, slug, draft, now } = a;
+    if (draft.requestId !== null) {
+      const seen = ctx.lookup(instanceId, draft.requestId, draft.fingerprint);
+      if (seen.outcome !== 'none') return { result: seen };
+    }
+    const head = headOf(instanceId);
+    const ticketId = head.lastTicketId + 1;
+    if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { result: { outcome: 'limit_reached' } };
+    const rows: LedgerRow[] = chainTicket(slug, head, { ...draft, ticketId }, now);
+    if (rows.length > 0) {
+      const values: unknown[] = [];
+      for (const r of rows) values.push(instanceId, r.ID, r.TicketID, r.PointOfSaleID, r.Payment_ID, r.Product_ID, r.AmountProduct, r.cents, r.timestamp, r.hash, r.Note);
+      ctx.prepare(rowsInsert(rows.length)).run(...values);
+    }
+    ctx.prepare('INSERT INTO tickets (instance_id, id, pos_id, payment_id, items, request_id, fingerprint, created_at, voids) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)').run(
+      instanceId,
+      ticketId,
+      draft.posId,
+      draft.paymentId,
+      draft.items,
+      draft.requestId,
+      draft.fingerprint,
+      now,
+    );
+    const last = rows[rows.length - 1];
+    return {
+      result: { outcome: 'booked', ticket: { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows } },
+      head: { lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash },
+    };
+  });
+  const outcomes: Settled<AppendResult>[] = [];
+  ctx.db
+    .transaction(() => {
+      for (const a of pending) {
+        try {
+          const { result, head } = one(a);
+          if (head) heads.set(a.instanceId, head);
+          outcomes.push({ ok: true, value: result });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      const update = ctx.prepare('UPDATE instances SET last_tx_id = ?, last_ticket_id = ?, last_hash = ? WHERE id = ?');
+      for (const [instanceId, head] of heads) update.run(head.lastId, head.lastTicketId, head.lastHash, instanceId);
+    })
+    .immediate();
+  return outcomes;
+}

@@ -1,0 +1,45 @@
+import type Database from 'better-sqlite3';
+
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Remembers catalogue reads (instances, POS, products, payment methods,
+ * config, licenses) until the database changes. SQLite's `PRAGMA
+ * data_version` changes whenever another connection (another shard, the CLI)
+ * commits, so every read first asks it, a few microseconds instead of a
+ * query; this connection's own catalogue writes call `clear()`. Values are
+ * frozen: callers share them.
+ */
+export class ReadCache {
+  readonly #version: Database.Statement;
+  readonly #values = new Map<string, unknown>();
+  #seen: unknown = undefined;
+
+  constructor(db: Database.Database) {
+    this.#version = db.prepare('PRAGMA data_version');
+  }
+
+  /** The cached value of `key`, or `load()`'s (frozen) when missing or outdated. */
+  get<T>(key: string, load: () => T): T {
+    const version = (this.#version.get() as { data_version: number }).data_version;
+    if (version !== this.#seen || this.#values.size >= MAX_ENTRIES) {
+      this.#values.clear();
+      this.#seen = version;
+    }
+    if (this.#values.has(key)) return this.#values.get(key) as T;
+    const value = deepFreeze(load());
+    this.#values.set(key, value);
+    return value;
+  }
+
+  /** Forgets everything (after this connection changed the catalogue). */
+  clear(): void {
+    this.#values.clear();
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
+}
