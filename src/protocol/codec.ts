@@ -1,4 +1,5 @@
 import JSON5 from 'json5';
+import { json5ToJson, stringifyJson5 } from './json5-fast.js';
 
 /** How a connection wants its frames written (`Content-Type` query parameter). */
 export type ContentType = 'json' | 'json5';
@@ -10,16 +11,29 @@ export function contentTypeOf(value: string | null): ContentType {
 
 export type Parsed = { ok: true; value: unknown } | { ok: false };
 
+// Strict JSON starts with an object whose first key is quoted; anything else skips JSON.parse.
+const LOOKS_LIKE_JSON = /^\s*(\{\s*["}]|\[)/;
+
 /**
  * Parses a request frame leniently: strict JSON first (the fast path), then
  * JSON5, which is what the reference client sends (unquoted keys, single
- * quotes). Deeply nested input that exhausts the stack is a parse failure.
+ * quotes): its common subset is rewritten to JSON for the native parser, the
+ * rest goes to the json5 package. Deeply nested input that exhausts the
+ * stack is a parse failure.
  */
 export function parseFrame(text: string): Parsed {
+  if (LOOKS_LIKE_JSON.test(text)) {
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      // not strict JSON: fall through to JSON5
+    }
+  }
   try {
-    return { ok: true, value: JSON.parse(text) };
+    const json = json5ToJson(text);
+    if (json !== undefined) return { ok: true, value: JSON.parse(json) };
   } catch {
-    // not strict JSON: fall through to JSON5
+    // outside the rewritten subset after all: the full parser decides
   }
   try {
     return { ok: true, value: JSON5.parse(text) };
@@ -28,19 +42,7 @@ export function parseFrame(text: string): Parsed {
   }
 }
 
-// A lone surrogate (a client may send one as "\ud800", e.g. in a nonce) has no
-// UTF-8 form: written raw, the frame would carry U+FFFD instead of the echoed value.
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/**
- * Serialises an outgoing envelope in the connection's content type. Both
- * escape lone surrogates (JSON.stringify does so itself; JSON5.stringify
- * does not), so every string echoed from a request arrives unchanged.
- */
+/** Serialises an outgoing envelope in the connection's content type. */
 export function encodeFrame(envelope: object, type: ContentType): string {
-  if (type === 'json') return JSON.stringify(envelope);
-  const text = JSON5.stringify(envelope);
-  // Outside string literals JSON5.stringify writes no surrogates, so escaping them everywhere is safe.
-  if (!LONE_SURROGATE.test(text)) return text;
-  return text.replace(/\p{Cs}/gu, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return type === 'json5' ? stringifyJson5(envelope) : JSON.stringify(envelope);
 }
