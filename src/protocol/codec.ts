@@ -36,9 +36,25 @@ export function parseFrame(text: string): Parsed {
     // outside the rewritten subset after all: the full parser decides
   }
   try {
-    return { ok: true, value: JSON5.parse(text) };
+    return { ok: true, value: parseJson5(text) };
   } catch {
     return { ok: false };
+  }
+}
+
+/**
+ * JSON5.parse without the console warning json5 prints for each raw U+2028
+ * or U+2029 in a string: a client must not be able to make the gateway write
+ * a line per frame to its output, which holds only JSON log lines.
+ */
+function parseJson5(text: string): unknown {
+  if (!/[\u2028\u2029]/.test(text)) return JSON5.parse(text);
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return JSON5.parse(text);
+  } finally {
+    console.warn = warn;
   }
 }
 

@@ -73,3 +73,18 @@ describe('strings echoed from a request arrive unchanged on a json5 connection (
     assert.equal(r.command, 'get\ud800config');
   });
 });
+
+describe('a JSON5 frame cannot make the gateway write to its output (§1)', () => {
+  // json5 prints a console warning for each raw U+2028 or U+2029 in a string;
+  // a client could make the gateway write a non-JSON line per frame.
+  test('raw U+2028 and U+2029 in JSON5 strings are read silently', async () => {
+    const t = await term('json');
+    for (let i = 0; i < 3; i++) {
+      // The comment and trailing comma make it JSON5 that only the json5 package reads.
+      t.sendRaw(`{command:'version',/* c */parameters:{api_key:'${DEMO_API_KEY}',note:'a\u2028b\u2029c',},nonce:'ls-${i}'}`);
+      expectEvent(await t.nextAnswer(), 'version');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.doesNotMatch(server.output(), /JSON5:/);
+  });
+});
