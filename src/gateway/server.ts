@@ -102,6 +102,7 @@ export class Gateway {
   }
 
   #onHttp(req: IncomingMessage, res: ServerResponse): void {
+    this.#o.store.requestArrived?.();
     const ctx = { store: this.#o.store, metrics: this.#metrics, admin: this.#admin, metricsToken: this.#o.config.metricsToken, address: clientAddress(req, this.#o.config.trustProxy) };
     handleHttp(req, res, ctx).catch((e: unknown) => {
       this.#o.log.error({ err: e, path: req.url }, 'http request failed');
@@ -118,6 +119,7 @@ export class Gateway {
   }
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    this.#o.store.requestArrived?.();
     socket.on('error', () => socket.destroy());
     const { pathname, query } = splitTarget(req.url);
     if (this.#closing) return refuse(socket, 503, 'Service Unavailable');
@@ -169,6 +171,7 @@ export class Gateway {
     ws.on('pong', () => (conn.missedPings = 0));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       requests += 1;
+      this.#o.store.requestArrived?.();
       const frame = isBinary ? null : rawToString(data);
       const received = process.hrtime.bigint();
       void conn.enqueue(async () => {

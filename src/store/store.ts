@@ -35,6 +35,13 @@ export interface Store {
   close(): Promise<void>;
   /** Resolves when the store answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Capability of stores that cache reads: the gateway calls it as each
+   * request frame arrives, and no read after it may be served from a check
+   * for changes made before it (so a request sees every commit made before it
+   * came in). Stores without a cache leave it out.
+   */
+  requestArrived?(): void;
 
   instanceBySlug(slug: string): Promise<Instance | null>;
   listInstances(): Promise<Instance[]>;

@@ -6,14 +6,17 @@ const MAX_ENTRIES = 10_000;
  * Remembers catalogue reads (instances, POS, products, payment methods,
  * config, licenses) until the database changes. SQLite's `PRAGMA
  * data_version` changes whenever another connection (another shard, the CLI)
- * commits, so every read first asks it, a few microseconds instead of a
- * query; this connection's own catalogue writes call `clear()`. Values are
- * frozen: callers share them.
+ * commits, so a read first asks it (2 us instead of a query); this
+ * connection's own catalogue writes call `clear()`. A gateway that reports
+ * each arriving request (`requestArrived`) lets the reads of one request share
+ * one check. Values are frozen: callers share them.
  */
 export class ReadCache {
   readonly #version: Database.Statement;
   readonly #values = new Map<string, unknown>();
   #seen: unknown = undefined;
+  #checked = false;
+  #perRequest = false;
 
   constructor(db: Database.Database) {
     this.#version = db.prepare('PRAGMA data_version');
@@ -21,15 +24,29 @@ export class ReadCache {
 
   /** The cached value of `key`, or `load()`'s (frozen) when missing or outdated. */
   get<T>(key: string, load: () => T): T {
-    const version = (this.#version.get() as { data_version: number }).data_version;
-    if (version !== this.#seen || this.#values.size >= MAX_ENTRIES) {
-      this.#values.clear();
-      this.#seen = version;
+    if (!this.#perRequest || !this.#checked) {
+      const version = (this.#version.get() as { data_version: number }).data_version;
+      if (version !== this.#seen || this.#values.size >= MAX_ENTRIES) {
+        this.#values.clear();
+        this.#seen = version;
+      }
+      // Valid until the next request arrives: its reads must look again.
+      this.#checked = true;
     }
     if (this.#values.has(key)) return this.#values.get(key) as T;
     const value = deepFreeze(load());
     this.#values.set(key, value);
     return value;
+  }
+
+  /**
+   * A request came in: the next read asks data_version again. Reads of
+   * requests that came in earlier may share one check, as no commit they
+   * could depend on can be newer than it.
+   */
+  requestArrived(): void {
+    this.#perRequest = true;
+    this.#checked = false;
   }
 
   /** Forgets everything (after this connection changed the catalogue). */

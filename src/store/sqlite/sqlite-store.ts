@@ -95,6 +95,10 @@ export class SqliteStore implements Store {
     if (this.#db.open) this.#db.close();
   }
 
+  requestArrived(): void {
+    this.#cache.requestArrived();
+  }
+
   async ping(): Promise<void> {
     this.#prepare('SELECT 1').get();
   }
