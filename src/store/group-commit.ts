@@ -1,3 +1,13 @@
+import type { TicketDraft } from './types.js';
+
+/** An appendTicket call waiting for its batch. */
+export interface PendingAppend {
+  instanceId: number;
+  slug: string;
+  draft: TicketDraft;
+  now: string;
+}
+
 /** The outcome of one item of a batch: its value, or the error that failed only it. */
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 

@@ -26,6 +26,8 @@ import type {
   TicketDraft,
   TransactionQuery,
 } from '../types.js';
+import { GroupCommit, type PendingAppend } from '../group-commit.js';
+import { appendBatch } from './batch-append.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
 
@@ -58,6 +60,16 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #url: string;
   #listener: pg.Client | undefined;
+  readonly #appends = new GroupCommit<PendingAppend, AppendResult>((pending) =>
+    appendBatch(
+      {
+        tx: (fn) => this.#tx(fn),
+        lookup: (client, instanceId, requestId, fingerprint) => this.#lookup(client, instanceId, requestId, fingerprint),
+        appendOne: (p) => this.#appendOne(p),
+      },
+      pending,
+    ),
+  );
 
   constructor(options: PostgresOptions) {
     this.#url = options.url;
@@ -233,6 +245,11 @@ export class PostgresStore implements Store {
   }
 
   async appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult> {
+    return this.#appends.submit({ instanceId, slug, draft, now });
+  }
+
+  /** One sale in its own transaction (the path a failed batch falls back to). */
+  async #appendOne({ instanceId, slug, draft, now }: PendingAppend): Promise<AppendResult> {
     return this.#tx(async (client): Promise<AppendResult> => {
       const head = await this.#lockHead(client, instanceId);
       if (draft.requestId !== null) {

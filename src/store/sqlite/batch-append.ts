@@ -1,15 +1,8 @@
 import type Database from 'better-sqlite3';
 import { chainTicket } from '../../domain/ledger.js';
-import type { Settled } from '../group-commit.js';
-import type { AppendResult, IdempotencyLookup, LedgerRow, TicketDraft } from '../types.js';
+import type { PendingAppend, Settled } from '../group-commit.js';
+import type { AppendResult, IdempotencyLookup, LedgerRow } from '../types.js';
 
-/** An appendTicket call waiting for its batch. */
-export interface PendingAppend {
-  instanceId: number;
-  slug: string;
-  draft: TicketDraft;
-  now: string;
-}
 
 /** What the batch writer needs of the store: its connection, statement cache and RequestID lookup. */
 export interface BatchContext {

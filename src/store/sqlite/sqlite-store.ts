@@ -28,8 +28,8 @@ import type {
   TicketDraft,
   TransactionQuery,
 } from '../types.js';
-import { GroupCommit } from '../group-commit.js';
-import { appendBatch, type PendingAppend } from './batch-append.js';
+import { GroupCommit, type PendingAppend } from '../group-commit.js';
+import { appendBatch } from './batch-append.js';
 import { ReadCache } from './read-cache.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
