@@ -52,18 +52,30 @@ function digest(secret: string): Buffer {
  */
 export class SecretCache {
   readonly #verified = new Map<string, Buffer>();
+  readonly #pending = new Map<string, Promise<boolean>>();
   readonly #limit: number;
 
   constructor(limit = 10_000) {
     this.#limit = limit;
   }
 
-  /** Verifies `secret` against `stored`, from the cache when it was verified before. */
+  /**
+   * Verifies `secret` against `stored`, from the cache when it was verified
+   * before. Checks of the same secret already under way are shared: when a
+   * gateway restarts, its 2,000 terminals reconnect and send the same key at
+   * once, and one scrypt answers them all instead of 2,000 in a queue.
+   */
   async verify(secret: string, stored: string): Promise<boolean> {
     const candidate = digest(secret);
     const known = this.#verified.get(stored);
     if (known && timingSafeEqual(known, candidate)) return true;
-    if (!(await verifySecret(secret, stored))) return false;
+    const key = `${stored}\n${candidate.toString('base64')}`;
+    let check = this.#pending.get(key);
+    if (!check) {
+      check = verifySecret(secret, stored).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, check);
+    }
+    if (!(await check)) return false;
     if (this.#verified.size >= this.#limit) this.#verified.clear();
     this.#verified.set(stored, candidate);
     return true;
