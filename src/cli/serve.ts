@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { verifySecret } from '../auth/secrets.js';
 import { envName, resolveConfig, type GatewayConfig, type OptionName } from '../config.js';
 import { Gateway } from '../gateway/server.js';
+import { ShardPeers } from '../gateway/shard-peers.js';
 import { DEMO_API_KEY, DEMO_FILE, DEMO_SLUG } from '../instances/demo.js';
 import { parseInstances } from '../instances/instance-file.js';
 import { openStore } from '../store/open.js';
@@ -56,14 +57,14 @@ function shutdownSignal(log: Logger): Promise<void> {
 }
 
 /** Runs one gateway process until SIGTERM or SIGINT, then shuts down cleanly. */
-export async function runGateway(config: GatewayConfig, log: Logger): Promise<void> {
+export async function runGateway(config: GatewayConfig, log: Logger, peers?: ShardPeers): Promise<void> {
   const signalled = shutdownSignal(log);
   const store = await openStore(config);
   try {
     if (config.imports.length > 0) await importFiles(store, config.imports);
     const demo = config.demo ? await ensureDemo(store) : false;
     if (!config.rateLimit) log.warn('rate limits are off (--no-rate-limit): for benchmarks and load tests only');
-    const gateway = await Gateway.start({ config, store, log, version: VERSION });
+    const gateway = await Gateway.start({ config, store, log, version: VERSION, peers });
     console.log(banner(config, gateway.port, demo));
     await signalled;
     await gateway.close().catch((e: unknown) => log.error({ err: e }, 'closing the gateway failed'));
@@ -80,7 +81,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const handedDown = process.env[SHARD_CONFIG_ENV];
   if (handedDown) {
     const config = Object.freeze(JSON.parse(handedDown) as GatewayConfig);
-    await runGateway(config, createLogger(config.logLevel, config.shard));
+    await runGateway(config, createLogger(config.logLevel, config.shard), ShardPeers.ofThisProcess());
     return 0;
   }
   const { flags } = parseFlags(argv, SERVE_FLAGS);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
+import { ShardPeers } from '../gateway/shard-peers.js';
 
 /** The environment variable a supervisor hands each shard its settings in. */
 export const SHARD_CONFIG_ENV = 'CONCERTPOS_SHARD_CONFIG';
@@ -38,7 +39,14 @@ export async function runSupervisor(config: GatewayConfig, log: Logger): Promise
     const shardConfig: GatewayConfig = { ...config, shard: shard.name, port: shard.port, imports: [], demo: false };
     const child = spawn(process.execPath, [CLI, 'serve'], {
       env: { ...process.env, [SHARD_CONFIG_ENV]: JSON.stringify(shardConfig) },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    // A shard that published events asks its siblings to read them now (SQLite cannot notify them).
+    child.on('message', (message: unknown) => {
+      if (!ShardPeers.isAnnouncement(message)) return;
+      for (const other of shards) {
+        if (other.child && other.child !== child && other.child.connected) other.child.send(message as object, undefined, undefined, () => undefined);
+      }
     });
     shard.child = child;
     shard.startedAt = Date.now();

@@ -69,12 +69,21 @@ export class Connection implements FrameSource {
    * output passes the bound the connection is dropped instead of growing.
    */
   send(envelope: object): void {
-    if (!this.open) return;
+    if (this.#writable()) this.#ws.send(encodeFrame(envelope, this.contentType));
+  }
+
+  /** Sends a frame encoded once for every connection (a broadcast), in this connection's content type. */
+  sendEncoded(frames: Readonly<Record<ContentType, Buffer>>): void {
+    if (this.#writable()) this.#ws.send(frames[this.contentType], { binary: false });
+  }
+
+  #writable(): boolean {
+    if (!this.open) return false;
     if (this.#ws.bufferedAmount > this.#sendBufferLimit) {
       this.close(CLOSE.policy, 'send buffer full');
-      return;
+      return false;
     }
-    this.#ws.send(encodeFrame(envelope, this.contentType));
+    return true;
   }
 
   /** Closes with a code, and cuts the socket if the peer does not finish the handshake soon. */

@@ -1,26 +1,31 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { StoredEvent } from '../store/types.js';
+import type { ShardPeers } from './shard-peers.js';
 
 /**
  * Delivers events that any process sharing the store published (an import,
  * a CLI broadcast, another shard). It reads the store's event log from where
  * it started, so a gateway never replays what happened before it came up.
- * It polls; where the store can push (PostgreSQL NOTIFY) it also reads at once.
+ * It polls; it also reads at once when the store says something was published
+ * (PostgreSQL NOTIFY from anywhere; SQLite for this process) and when another
+ * shard under the same supervisor announces it published.
  */
 export class EventRelay {
   readonly #store: Store;
   readonly #intervalMs: number;
   readonly #deliver: (event: StoredEvent) => void;
   readonly #log: Logger;
+  readonly #peers: ShardPeers | undefined;
   #lastId = 0;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = false;
 
-  constructor(store: Store, intervalMs: number, deliver: (event: StoredEvent) => void, log: Logger) {
+  constructor(store: Store, intervalMs: number, deliver: (event: StoredEvent) => void, log: Logger, peers?: ShardPeers) {
     this.#store = store;
+    this.#peers = peers;
     this.#intervalMs = intervalMs;
     this.#deliver = deliver;
     this.#log = log;
@@ -28,7 +33,11 @@ export class EventRelay {
 
   async start(): Promise<void> {
     this.#lastId = await this.#store.latestEventId();
-    await this.#store.watchEvents(() => this.pollNow());
+    await this.#store.watchEvents((here) => {
+      this.pollNow();
+      if (here) this.#peers?.announce();
+    });
+    this.#peers?.onAnnounce(() => this.pollNow());
     this.#schedule();
   }
 
@@ -75,6 +84,7 @@ export class EventRelay {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#peers?.close();
     clearTimeout(this.#timer);
     await this.#running;
   }

@@ -14,6 +14,7 @@ import { Dispatcher, type DispatchResult } from './dispatch.js';
 import { Metrics } from './metrics.js';
 import { AdminApi } from '../admin/router.js';
 import { EventRelay } from './event-relay.js';
+import type { ShardPeers } from './shard-peers.js';
 import { handleHttp, splitTarget } from './http.js';
 import { RateLimiter, SlidingCounter } from './rate-limiter.js';
 import { StatusService } from './status.js';
@@ -24,7 +25,11 @@ export interface GatewayOptions {
   log: Logger;
   version: string;
   now?: () => Date;
+  /** Sibling shards under the same supervisor, told when events are published here. */
+  peers?: ShardPeers | undefined;
 }
+
+type FullOptions = Required<Omit<GatewayOptions, 'peers'>> & Pick<GatewayOptions, 'peers'>;
 
 /**
  * One gateway process: an HTTP server whose upgrades become terminal
@@ -32,7 +37,7 @@ export interface GatewayOptions {
  * delivers updatepos and broadcasts published by any process sharing the store.
  */
 export class Gateway {
-  readonly #o: Required<GatewayOptions>;
+  readonly #o: FullOptions;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #dispatcher: Dispatcher;
@@ -44,7 +49,7 @@ export class Gateway {
   #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
 
-  private constructor(options: Required<GatewayOptions>, signingKey: Buffer) {
+  private constructor(options: FullOptions, signingKey: Buffer) {
     this.#o = options;
     const { config, store, log, now } = options;
     const posGuard = new PosGuard({
@@ -68,12 +73,12 @@ export class Gateway {
         socket.destroy();
       });
     });
-    this.#relay = new EventRelay(store, config.eventPollMs, (event) => this.#deliver(event), log);
+    this.#relay = new EventRelay(store, config.eventPollMs, (event) => this.#deliver(event), log, options.peers);
   }
 
   /** Starts a gateway listening on the configured host and port. */
   static async start(options: GatewayOptions): Promise<Gateway> {
-    const full: Required<GatewayOptions> = { now: () => new Date(), ...options };
+    const full: FullOptions = { now: () => new Date(), ...options };
     const gateway = new Gateway(full, await options.store.signingKey());
     await gateway.#relay.start();
     await new Promise<void>((resolve, reject) => {
@@ -201,11 +206,13 @@ export class Gateway {
 
   #deliver(event: StoredEvent): void {
     const envelope = broadcastEnvelope(event.message, event.parameters);
+    // Encoded once, not once per connection: an updatepos goes to thousands.
+    const frames = { json: Buffer.from(encodeFrame(envelope, 'json')), json5: Buffer.from(encodeFrame(envelope, 'json5')) };
     const targets = event.instanceId === null ? [...this.#byInstance.values()] : [this.#byInstance.get(event.instanceId) ?? new Set()];
     let sent = 0;
     for (const set of targets) {
       for (const conn of set) {
-        conn.send(envelope);
+        conn.sendEncoded(frames);
         sent += 1;
       }
     }

@@ -83,11 +83,12 @@ export interface Store {
   eventsAfter(afterId: number): Promise<StoredEvent[]>;
   latestEventId(): Promise<number>;
   /**
-   * Calls `onPublished` soon after any process publishes an event, where the
-   * backend can push (PostgreSQL LISTEN/NOTIFY); readers poll as well, so a
-   * backend that cannot push does nothing here.
+   * Calls `onPublished` soon after an event is published, where the backend
+   * can tell: PostgreSQL for any process (LISTEN/NOTIFY, `here` false), SQLite
+   * for publishes through this store object (`here` true, so the gateway can
+   * pass the news to its sibling shards). Readers poll as well.
    */
-  watchEvents(onPublished: () => void): Promise<void>;
+  watchEvents(onPublished: (here: boolean) => void): Promise<void>;
 
   /** The instance's catalogue as a whole (products, methods, POS with assignments, config, license). */
   catalogue(instanceId: number): Promise<Catalogue>;

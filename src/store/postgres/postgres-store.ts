@@ -450,10 +450,10 @@ export class PostgresStore implements Store {
     return Number((await this.#get('SELECT COALESCE(MAX(id), 0) AS id FROM events'))?.id ?? 0);
   }
 
-  async watchEvents(onPublished: () => void): Promise<void> {
+  async watchEvents(onPublished: (here: boolean) => void): Promise<void> {
     if (this.#listener) return;
     const client = new pg.Client({ connectionString: this.#url });
-    client.on('notification', () => onPublished());
+    client.on('notification', () => onPublished(false));
     // A lost listener is replaced; polling covers the gap meanwhile.
     client.on('error', () => {
       if (this.#listener !== client) return;

@@ -57,6 +57,7 @@ export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #cache: ReadCache;
+  readonly #watchers: ((here: boolean) => void)[] = [];
   readonly #appends = new GroupCommit<PendingAppend, AppendResult>(async (pending) =>
     appendBatch({ db: this.#db, prepare: (sql) => this.#prepare(sql), lookup: (i, r, f) => this.#lookup(i, r, f) }, pending),
   );
@@ -391,6 +392,8 @@ export class SqliteStore implements Store {
   }
 
   #insertEvent(event: GatewayEvent): void {
+    // Runs inside the write transaction: the watchers hear of it once that has committed.
+    if (this.#watchers.length > 0) setImmediate(() => this.#watchers.forEach((w) => w(true)));
     this.#prepare('INSERT INTO events (instance_id, kind, message, parameters, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(event.instanceId, event.kind, event.message, JSON.stringify(event.parameters), new Date().toISOString());
   }
@@ -413,8 +416,9 @@ export class SqliteStore implements Store {
     return Number(this.#get('SELECT COALESCE(MAX(id), 0) AS id FROM events')?.id ?? 0);
   }
 
-  async watchEvents(): Promise<void> {
-    // SQLite cannot notify other processes; gateways poll the events table.
+  async watchEvents(onPublished: (here: boolean) => void): Promise<void> {
+    // SQLite cannot notify other processes (they poll, or hear from their supervisor); this one hears at once.
+    this.#watchers.push(onPublished);
   }
 
   #catalogueRows(instanceId: number): Catalogue {
