@@ -1,16 +1,17 @@
 import WebSocket from 'ws';
 
-/** What became of one frame: the text of its answer, or the close that ended the connection. */
+/** What became of one frame: the text of its answer, the close that ended the connection, or nothing in time. */
 export type Reply = { answer: string } | { close: number } | { timeout: true };
 
 /**
- * A lean fuzzing client: one request in flight at a time, so the next frame
- * that is not a broadcast is the answer. It keeps nothing but counters.
+ * A lean fuzzing client. Frames may be pipelined: answers come in the order
+ * of the requests (PROTOCOL.md: one queue per connection), so the next frame
+ * that is not a broadcast answers the oldest request still waiting.
  */
 export class FuzzClient {
   readonly contentType: 'json' | 'json5';
   readonly #ws: WebSocket;
-  #waiting: ((reply: Reply) => void) | undefined;
+  readonly #waiting: ((reply: Reply) => void)[] = [];
   #closeCode: number | undefined;
   broadcasts = 0;
   /** Frames answered on this connection that were rejected before step 6 (they feed the flood guard). */
@@ -25,11 +26,12 @@ export class FuzzClient {
         this.broadcasts += 1;
         return;
       }
-      this.#settle({ answer: text });
+      // An answer nobody waits for (after a timeout) is dropped; the timeout was reported.
+      this.#waiting.shift()?.({ answer: text });
     });
     ws.on('close', (code) => {
       this.#closeCode = code;
-      this.#settle({ close: code });
+      for (const w of this.#waiting.splice(0)) w({ close: code });
     });
     ws.on('error', () => undefined);
   }
@@ -48,23 +50,34 @@ export class FuzzClient {
     return this.#closeCode !== undefined;
   }
 
-  #settle(reply: Reply): void {
-    const w = this.#waiting;
-    this.#waiting = undefined;
-    w?.(reply);
+  /** Sends frames back to back and resolves with one reply per frame, in order. */
+  sendMany(frames: readonly { bytes: Buffer; binary: boolean }[], timeoutMs: number): Promise<Reply[]> {
+    if (this.#closeCode !== undefined) return Promise.resolve(frames.map(() => ({ close: this.#closeCode as number })));
+    const replies = frames.map(
+      () =>
+        new Promise<Reply>((resolve) => {
+          this.#waiting.push(resolve);
+        }),
+    );
+    for (const f of frames) this.#ws.send(f.bytes, { binary: f.binary }, () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    const all = Promise.all(replies);
+    return Promise.race([all, timeout.then(() => undefined)]).then((done) => {
+      clearTimeout(timer);
+      if (done) return done;
+      // Whatever has not come by now counts as no answer; later answers are dropped.
+      const pending = this.#waiting.splice(0);
+      for (const w of pending) w({ timeout: true });
+      return all;
+    });
   }
 
-  /** Sends one frame and resolves with its answer, the close, or a timeout. */
-  send(bytes: Buffer, binary: boolean, timeoutMs: number): Promise<Reply> {
-    if (this.#closeCode !== undefined) return Promise.resolve({ close: this.#closeCode });
-    return new Promise<Reply>((resolve) => {
-      const timer = setTimeout(() => this.#settle({ timeout: true }), timeoutMs);
-      this.#waiting = (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      };
-      this.#ws.send(bytes, { binary }, () => undefined);
-    });
+  /** Sends one frame and resolves with its reply. */
+  async send(bytes: Buffer, binary: boolean, timeoutMs: number): Promise<Reply> {
+    return (await this.sendMany([{ bytes, binary }], timeoutMs))[0] as Reply;
   }
 
   terminate(): void {

@@ -188,7 +188,7 @@ export function frameAt(seed: number, index: number, maxPayload: number): FuzzFr
       break;
     case 'binary':
       binary = true;
-      bytes = rng.chance(0.5) ? rng.bytes(rng.int(0, 64)) : enc(JSON.stringify(baseRequest(rng, seed)));
+      bytes = rng.chance(0.02) ? rng.bytes(maxPayload + 1) : rng.chance(0.5) ? rng.bytes(rng.int(0, 64)) : enc(JSON.stringify(baseRequest(rng, seed)));
       break;
     case 'invalid_utf8':
       bytes = invalidUtf8(rng, seed);

@@ -6,6 +6,7 @@ import { runCli, startServer, tempDir, type RunningServer } from '../helpers/ser
 import { FuzzClient, type Reply } from './client.js';
 import { CANARY, frameAt, type FrameKind, type FuzzFrame } from './frames.js';
 import { PARSE_ERROR, type AnswerExpectation, type Baseline } from './oracle.js';
+import { Prng } from './prng.js';
 
 export interface FuzzOptions {
   frames: number;
@@ -143,56 +144,94 @@ class Run {
     return exp.check?.(r.event, r.parameters, this.baseline);
   }
 
-  /** Sends one frame until it got an answer or its documented close; records what is wrong. */
-  async play(frame: FuzzFrame, conn: { client: FuzzClient | undefined }, contentType: 'json' | 'json5', url: string): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+  /**
+   * Sends frames back to back on one connection (pipelined, so the order of
+   * answers is checked too); each must get its answer or its documented close.
+   */
+  async play(frames: FuzzFrame[], conn: { client: FuzzClient | undefined }, contentType: 'json' | 'json5', url: string): Promise<void> {
+    let todo = frames;
+    for (let attempt = 0; todo.length > 0; attempt++) {
+      if (attempt === 3) return this.violation(`frames ${todo.map((f) => f.index)}: closed three times`);
       if (!conn.client || conn.client.closed) {
         conn.client = await FuzzClient.open(url, contentType);
         this.s.reconnects += 1;
       }
       const client = conn.client;
-      const reply: Reply = await client.send(frame.bytes, frame.binary, this.o.answerTimeoutMs);
-      const where = `frame ${frame.index} (${frame.kind}, ${contentType}) ${preview(frame.bytes)}`;
-      if ('timeout' in reply) {
-        this.violation(`${where}: no answer within ${this.o.answerTimeoutMs} ms`);
-        client.terminate();
-        return;
-      }
-      if ('close' in reply) {
-        this.count(this.s.closes, String(reply.close));
-        if (frame.expect.type === 'close' && reply.close === frame.expect.code) return;
-        // The flood guard (1008) may end a connection that sent enough rejected frames; the frame is sent again.
-        if (reply.close === 1008 && client.earlyRejections > this.o.floodLimit) {
-          this.lostAnswers += 1;
+      const replies: Reply[] = await client.sendMany(todo, this.o.answerTimeoutMs);
+      const again: FuzzFrame[] = [];
+      for (const [j, frame] of todo.entries()) {
+        const reply = replies[j] as Reply;
+        const where = `frame ${frame.index} (${frame.kind}, ${contentType}, ${j + 1} of ${todo.length} pipelined) ${preview(frame.bytes)}`;
+        if ('timeout' in reply) {
+          this.violation(`${where}: no answer within ${this.o.answerTimeoutMs} ms`);
+          client.terminate();
+          return;
+        }
+        if ('close' in reply) {
+          if (!this.#closesCounted.has(client)) this.count(this.s.closes, String(reply.close));
+          this.#closesCounted.add(client);
+          if (frame.expect.type === 'close' && reply.close === frame.expect.code) continue;
+          // The flood guard (1008) may end a connection that sent enough rejected frames; the frame is sent again.
+          if (reply.close === 1008 && client.earlyRejections > this.o.floodLimit) {
+            this.lostAnswers += 1;
+            again.push(frame);
+            continue;
+          }
+          this.violation(`${where}: closed with ${reply.close}, expected ${frame.expect.type === 'close' ? `close ${frame.expect.code}` : [...frame.expect.allowed]}`);
           continue;
         }
-        this.violation(`${where}: closed with ${reply.close}, expected ${frame.expect.type === 'close' ? `close ${frame.expect.code}` : [...frame.expect.allowed]}`);
-        return;
+        if (frame.expect.type === 'close') {
+          this.violation(`${where}: answered ${preview(reply.answer)}, expected close ${frame.expect.code}`);
+          continue;
+        }
+        const wrong = this.checkAnswer(frame, frame.expect, reply.answer, client);
+        if (wrong) this.violation(`${where}: ${wrong}; answer ${preview(reply.answer, 300)}`);
       }
-      if (frame.expect.type === 'close') {
-        this.violation(`${where}: answered ${preview(reply.answer)}, expected close ${frame.expect.code}`);
-        return;
-      }
-      const wrong = this.checkAnswer(frame, frame.expect, reply.answer, client);
-      if (wrong) this.violation(`${where}: ${wrong}; answer ${preview(reply.answer, 300)}`);
-      return;
+      todo = again;
     }
-    this.violation(`frame ${frame.index}: closed three times`);
   }
 
+  readonly #closesCounted = new WeakSet<FuzzClient>();
+
+  /**
+   * Worker `w` sends frames w, w + C, w + 2C, … in bursts of 1–8 pipelined
+   * frames; a frame that must close the connection goes alone.
+   */
   async worker(w: number, url: string): Promise<void> {
     const contentType = w % 2 === 0 ? 'json' : 'json5';
     const conn: { client: FuzzClient | undefined } = { client: undefined };
+    const rng = new Prng((this.o.seed * 31 + w) >>> 0);
+    let burst: FuzzFrame[] = [];
+    let size = 1;
+    const flush = async (): Promise<void> => {
+      const frames = burst;
+      burst = [];
+      size = rng.chance(0.5) ? 1 : rng.int(2, 8);
+      if (frames.length > 0) await this.play(frames, conn, contentType, url);
+    };
     for (let i = w; i < this.o.frames; i += this.o.connections) {
       try {
         const frame = frameAt(this.o.seed, i, this.o.maxPayload);
         this.s.frames += 1;
         this.count(this.s.byKind, frame.kind);
-        await this.play(frame, conn, contentType, url);
+        if (frame.expect.type === 'close') {
+          await flush();
+          burst = [frame];
+          await flush();
+        } else {
+          burst.push(frame);
+          if (burst.length >= size) await flush();
+        }
       } catch (e) {
         this.violation(`frame ${i}: ${(e as Error).stack ?? String(e)}`);
+        burst = [];
         if (this.serverGone()) return;
       }
+    }
+    try {
+      await flush();
+    } catch (e) {
+      this.violation(`last frames of worker ${w}: ${(e as Error).stack ?? String(e)}`);
     }
     conn.client?.close();
   }
