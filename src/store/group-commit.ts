@@ -21,13 +21,19 @@ export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
  */
 export class GroupCommit<T, R> {
   readonly #write: (items: T[]) => Promise<Settled<R>[]>;
+  readonly #durable: () => Promise<void>;
   readonly #maxBatch: number;
   #queue: { item: T; resolve: (value: R) => void; reject: (error: unknown) => void }[] = [];
   #scheduled = false;
   #writing = false;
 
-  constructor(write: (items: T[]) => Promise<Settled<R>[]>, maxBatch = 256) {
+  /**
+   * `durable`, when given, resolves once what `write` committed is on disk;
+   * the next batch may be written meanwhile, and their syncs can be shared.
+   */
+  constructor(write: (items: T[]) => Promise<Settled<R>[]>, durable: () => Promise<void> = async () => undefined, maxBatch = 256) {
     this.#write = write;
+    this.#durable = durable;
     this.#maxBatch = maxBatch;
   }
 
@@ -50,8 +56,19 @@ export class GroupCommit<T, R> {
     this.#scheduled = false;
     this.#writing = true;
     const batch = this.#queue.splice(0, this.#maxBatch);
+    let settled: Promise<Settled<R>[]>;
     try {
       const outcomes = await this.#write(batch.map((b) => b.item));
+      // Durability is awaited outside the write section: the next batch may commit meanwhile.
+      settled = this.#durable().then(() => outcomes);
+    } catch (e) {
+      settled = Promise.reject(e);
+    } finally {
+      this.#writing = false;
+      if (this.#queue.length > 0) this.#schedule();
+    }
+    try {
+      const outcomes = await settled;
       batch.forEach((b, i) => {
         const outcome = outcomes[i];
         if (!outcome) b.reject(new Error('group commit: no outcome for an item'));
@@ -60,9 +77,6 @@ export class GroupCommit<T, R> {
       });
     } catch (e) {
       for (const b of batch) b.reject(e);
-    } finally {
-      this.#writing = false;
-      if (this.#queue.length > 0) this.#schedule();
     }
   }
 }

@@ -31,6 +31,7 @@ import type {
 import { GroupCommit, type PendingAppend } from '../group-commit.js';
 import { appendBatch } from './batch-append.js';
 import { ReadCache } from './read-cache.js';
+import { WalSync } from './wal-sync.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
 
@@ -57,16 +58,21 @@ export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #cache: ReadCache;
+  readonly #wal: WalSync | undefined;
   readonly #watchers: ((here: boolean) => void)[] = [];
-  readonly #appends = new GroupCommit<PendingAppend, AppendResult>(async (pending) =>
-    appendBatch({ db: this.#db, prepare: (sql) => this.#prepare(sql), lookup: (i, r, f) => this.#lookup(i, r, f) }, pending),
+  readonly #appends = new GroupCommit<PendingAppend, AppendResult>(
+    async (pending) => appendBatch({ db: this.#db, prepare: (sql) => this.#prepare(sql), lookup: (i, r, f) => this.#lookup(i, r, f) }, pending),
+    () => this.#durable(),
   );
 
   constructor(options: SqliteOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
     this.#db = new Database(options.file);
     this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    // FULL is kept by syncing the WAL before answering (WalSync), not inside COMMIT on the only thread.
+    const full = (options.synchronous ?? 'FULL') === 'FULL';
+    this.#wal = full && options.file !== ':memory:' ? new WalSync(`${options.file}-wal`) : undefined;
+    this.#db.pragma(`synchronous = ${this.#wal ? 'NORMAL' : (options.synchronous ?? 'FULL')}`);
     this.#db.pragma('busy_timeout = 10000');
     this.#db.pragma('foreign_keys = ON');
     this.#cache = new ReadCache(this.#db);
@@ -90,10 +96,17 @@ export class SqliteStore implements Store {
       }
       db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('signing_key', randomBytes(32).toString('base64'));
     }).immediate();
+    await this.#durable();
   }
 
   async close(): Promise<void> {
+    await this.#wal?.close();
     if (this.#db.open) this.#db.close();
+  }
+
+  /** Resolves once this connection's commits are on disk (with FULL; at once with NORMAL). */
+  async #durable(): Promise<void> {
+    await this.#wal?.durable();
   }
 
   requestArrived(): void {
@@ -248,7 +261,9 @@ export class SqliteStore implements Store {
       this.#audit(instanceId, keyFingerprint, now, 'void ticket', { TicketID: ticketId }, { TicketID: ticket.ticketId });
       return { outcome: 'voided', ticket };
     });
-    return run.immediate();
+    const result = run.immediate();
+    await this.#durable();
+    return result;
   }
 
   async transactions(instanceId: number, query: TransactionQuery): Promise<LedgerRow[]> {
@@ -297,11 +312,14 @@ export class SqliteStore implements Store {
       this.#prepare('UPDATE devices SET pos_id = ?, shard = ?, last_ping = ?, last_seen = ? WHERE instance_id = ? AND uuid = ?').run(posId, device.shard, device.now, device.now, instanceId, device.uuid);
       return { outcome: 'registered', uuid: device.uuid, posId, isNew: false, lastPing: device.now };
     });
-    return register.immediate();
+    const result = register.immediate();
+    await this.#durable();
+    return result;
   }
 
   async recordPasswordFailure(instanceId: number, posId: number, at: string): Promise<void> {
     this.#prepare('INSERT INTO password_failures (instance_id, pos_id, at) VALUES (?, ?, ?)').run(instanceId, posId, at);
+    await this.#durable();
   }
 
   async passwordFailuresSince(instanceId: number, posId: number, since: string): Promise<number> {
@@ -354,11 +372,14 @@ export class SqliteStore implements Store {
       }
       return report;
     });
+    let result;
     try {
-      return run.immediate();
+      result = run.immediate();
     } finally {
       this.#cache.clear();
     }
+    await this.#durable();
+    return result;
   }
 
   #replaceCatalogue(id: number, spec: CatalogueWrite): void {
@@ -400,6 +421,7 @@ export class SqliteStore implements Store {
 
   async publish(event: GatewayEvent): Promise<void> {
     this.#insertEvent(event);
+    await this.#durable();
   }
 
   async eventsAfter(afterId: number): Promise<StoredEvent[]> {
@@ -449,11 +471,14 @@ export class SqliteStore implements Store {
       if (this.#view(instanceId) !== before) this.#insertEvent({ instanceId, kind: 'updatepos', message: 'updatepos', parameters: {} });
       return this.#catalogueRows(instanceId);
     });
+    let result;
     try {
-      return run.immediate();
+      result = run.immediate();
     } finally {
       this.#cache.clear();
     }
+    await this.#durable();
+    return result;
   }
 
   #audit(instanceId: number, key: string, at: string, action: string, before: unknown, after: unknown): void {
@@ -474,6 +499,7 @@ export class SqliteStore implements Store {
   async setAdminKey(instanceId: number, adminKeyHash: string): Promise<void> {
     this.#cache.clear();
     this.#prepare('UPDATE instances SET admin_key_hash = ? WHERE id = ?').run(adminKeyHash, instanceId);
+    await this.#durable();
   }
 
   async devices(instanceId: number): Promise<Device[]> {
@@ -485,6 +511,7 @@ export class SqliteStore implements Store {
     this.#db.transaction(() => {
       for (const uuid of uuids) touch.run(now, shard, instanceId, uuid);
     })();
+    await this.#durable();
   }
 
   async signingKey(): Promise<Buffer> {

@@ -1,0 +1,50 @@
+import { open, type FileHandle } from 'node:fs/promises';
+
+/**
+ * synchronous=FULL without stopping the event loop. SQLite's FULL fsyncs
+ * the WAL inside COMMIT, on the only thread, so every read waits for the
+ * disk. Instead the connection commits with NORMAL (consistent, not yet
+ * durable) and the store calls `durable()` before it answers: that fsyncs
+ * the WAL on the thread pool, once for every commit waiting at that moment,
+ * which is exactly what FULL would have synced. A write is answered only
+ * after its commit is on disk, as with FULL.
+ */
+export class WalSync {
+  readonly #path: string;
+  #handle: Promise<FileHandle> | undefined;
+  #committed = 0;
+  #synced = 0;
+  #syncing: Promise<void> | undefined;
+
+  constructor(walPath: string) {
+    this.#path = walPath;
+  }
+
+  /** Resolves once every commit made before this call is on disk. */
+  async durable(): Promise<void> {
+    const mine = ++this.#committed;
+    while (this.#synced < mine) {
+      // A sync already under way may have started before this commit: then wait for the next one.
+      this.#syncing ??= this.#sync();
+      await this.#syncing;
+    }
+  }
+
+  async #sync(): Promise<void> {
+    const upTo = this.#committed;
+    try {
+      // The -wal file lives as long as a connection has the database open, so one descriptor serves.
+      const handle = await (this.#handle ??= open(this.#path, 'r'));
+      await handle.sync();
+      this.#synced = Math.max(this.#synced, upTo);
+    } finally {
+      this.#syncing = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await (await handle?.catch(() => undefined))?.close();
+  }
+}
