@@ -1,8 +1,11 @@
+import { tempDir } from '../../test/helpers/server.js';
+import { fsyncLatency } from '../ceilings/fsync-probe.js';
 import { SALE } from '../ceilings/ledger-batch.js';
 import { closeAll, connectMany, openLoop, requestFrame } from '../load-client.js';
 import { ledgerRows } from '../lib/ledger-check.js';
 import { cpuSecondsOf } from '../lib/proc-stats.js';
 import { startGateway, startWsCeiling, verifyChain, type BenchServer } from '../lib/servers.js';
+import { serverHistogram } from '../lib/server-histogram.js';
 import { API_KEY, profileFlags, ratio, type BenchSettings, type ScenarioResult } from './result.js';
 
 const PERIOD_MS = 2000;
@@ -35,8 +38,10 @@ export async function festivalScenario(settings: BenchSettings): Promise<Scenari
   let run: Awaited<ReturnType<typeof festival>>;
   let chain: { ok: boolean; output: string };
   let rows: number;
+  let server: Record<string, Record<string, number>>;
   try {
     run = await festival(gateway, settings.festivalTerminals, settings.festivalMs);
+    server = await serverHistogram(gateway.urls[0] as string);
     chain = await verifyChain(gateway.storeArgs);
     rows = await ledgerRows(gateway.storeArgs);
   } finally {
@@ -49,6 +54,9 @@ export async function festivalScenario(settings: BenchSettings): Promise<Scenari
   } finally {
     await ceilingServer.stop();
   }
+  const probeDir = tempDir('concertpos-fsync-');
+  const fsync = fsyncLatency(probeDir.path);
+  probeDir.remove();
   const p99 = run.latency.p99;
   return {
     scenario: 'festival',
@@ -62,8 +70,15 @@ export async function festivalScenario(settings: BenchSettings): Promise<Scenari
       `${settings.festivalTerminals} terminals, each a sale every 2 s + listtransactions (Limit 5) after it, open loop, ${settings.festivalMs / 1000} s`,
       `rate limits ON (per-command budgets as shipped); --connections-per-second ${perSecond} (one load-generator address)`,
       `errors ${run.errors}; sale p99 ${run.byKind.first.p99.toFixed(2)} ms, read p99 ${run.byKind.then.p99.toFixed(2)} ms; chain verified: ${chain.ok}; ledger rows ${rows}`,
+      `inside the gateway (its /metrics histogram, frame in to answer out): payitems ${share(server, 'payitems')}, listtransactions ${share(server, 'listtransactions')} answered within 5 ms`,
+      `this disk's fsync of 4 KiB (the floor under a sale acknowledged with synchronous=FULL): p50 ${fsync.p50.toFixed(2)} ms, p99 ${fsync.p99.toFixed(2)} ms`,
       `ceiling: the same load against the raw ws server (${Math.min(settings.festivalMs, 15_000) / 1000} s)`,
     ],
-    details: { gateway: run, ceiling, chain, rows },
+    details: { gateway: run, ceiling, chain, rows, serverSideShares: server, fsync },
   };
+}
+
+function share(server: Record<string, Record<string, number>>, command: string): string {
+  const within = server[command]?.['<=0.005s'];
+  return within === undefined ? '?' : `${(within * 100).toFixed(2)} %`;
 }

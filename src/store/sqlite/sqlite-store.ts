@@ -32,6 +32,7 @@ import { GroupCommit, type PendingAppend } from '../group-commit.js';
 import { appendBatch } from './batch-append.js';
 import { ReadCache } from './read-cache.js';
 import { WalSync } from './wal-sync.js';
+import { BACKSTOP_PAGES, Checkpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
 
@@ -59,6 +60,7 @@ export class SqliteStore implements Store {
   readonly #statements = new Map<string, Database.Statement>();
   readonly #cache: ReadCache;
   readonly #wal: WalSync | undefined;
+  readonly #checkpointer: Checkpointer | undefined;
   readonly #watchers: ((here: boolean) => void)[] = [];
   readonly #appends = new GroupCommit<PendingAppend, AppendResult>(
     async (pending) => appendBatch({ db: this.#db, prepare: (sql) => this.#prepare(sql), lookup: (i, r, f) => this.#lookup(i, r, f) }, pending),
@@ -73,6 +75,10 @@ export class SqliteStore implements Store {
     const full = (options.synchronous ?? 'FULL') === 'FULL';
     this.#wal = full && options.file !== ':memory:' ? new WalSync(`${options.file}-wal`) : undefined;
     this.#db.pragma(`synchronous = ${this.#wal ? 'NORMAL' : (options.synchronous ?? 'FULL')}`);
+    if (options.file !== ':memory:') {
+      this.#db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      this.#checkpointer = new Checkpointer(options.file, options.synchronous ?? 'FULL');
+    }
     this.#db.pragma('busy_timeout = 10000');
     this.#db.pragma('foreign_keys = ON');
     this.#cache = new ReadCache(this.#db);
@@ -100,6 +106,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.close();
     await this.#wal?.close();
     if (this.#db.open) this.#db.close();
   }
