@@ -39,3 +39,10 @@ test('stringifyJson5 writes identifier keys bare, other keys quoted, and reads b
   }
   assert.equal(stringifyJson5({ 'a b': { c: 'd":e' } }), '{"a b":{c:"d\\":e"}}');
 });
+
+test('keys holding quotes, backslashes or key-like text stay quoted and intact', () => {
+  const value = { 'x"abc': 1, 'a\\': { 'b",c': 'd,"e":f' }, list: ['{"g":1}', ',"h":'], ok: 'x\\"y":' };
+  const five = stringifyJson5(value);
+  assert.deepEqual(JSON5.parse(five), value);
+  assert.match(five, /^\{"x\\"abc":1,"a\\\\":\{"b\\",c":"d,\\"e\\":f"\},list:/);
+});
