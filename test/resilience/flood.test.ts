@@ -38,64 +38,77 @@ interface FloodStats {
   timeouts: number;
 }
 
-/** One flooding worker: connect, spray bad frames until the gateway hangs up (or hang up at once: churn), repeat. */
-async function garbageWorker(url: string, until: number, stats: FloodStats, kind: 'garbage' | 'oversized' | 'churn'): Promise<void> {
-  while (Date.now() < until) {
-    stats.attempts += 1;
-    const ws = new WebSocket(`${url}${QUERY}`);
-    const outcome = await new Promise<string>((resolve) => {
-      // Never wait for ever on one connection: a flooder gives up and tries again.
-      const timer = setTimeout(() => {
-        resolve('timeout');
-        ws.terminate();
-      }, 15_000);
-      ws.once('close', () => clearTimeout(timer));
-      ws.once('unexpected-response', (_req, res) => {
-        resolve(`http ${res.statusCode}`);
-        ws.terminate();
-      });
-      ws.once('error', () => resolve('error'));
-      ws.once('close', (code) => resolve(`close ${code}`));
-      ws.once('open', () => {
-        ws.on('message', () => undefined);
-        if (kind === 'churn') {
-          ws.terminate();
-          return;
-        }
-        if (kind === 'oversized') {
-          ws.send('x'.repeat(70_000));
-          stats.framesSent += 1;
-          return;
-        }
-        // 150 rejected frames: well past the 100 the flood guard allows in 10 s.
-        // One in ten carries a wrong API key, which costs the gateway a slow
-        // hash check; the rest are rejected cheaply.
-        for (let i = 0; i < 150; i++) {
-          if (ws.readyState !== WebSocket.OPEN) break;
-          const k = i % 10;
-          const frame = [
-            'not json {',
-            'not json {',
-            '{"command":',
-            '[]',
-            '"just a string"',
-            JSON.stringify({ command: 'listpos', parameters: {} }),
-            JSON.stringify({ command: 'listpos', parameters: { apikey: 'typo' } }),
-            JSON.stringify({ nocommand: true }),
-            JSON.stringify({ command: 'listpos', parameters: { api_key: `guess-${Math.random()}` } }),
-            '{"command":"listpos","parameters":{}}',
-          ][k]!;
-          ws.send(k === 9 ? Buffer.from(frame) : frame, { binary: k === 9 });
-          stats.framesSent += 1;
-        }
-      });
+/** One flooding connection: spray bad frames until the gateway hangs up (or hang up at once: churn). */
+async function attempt(url: string, stats: FloodStats, kind: 'garbage' | 'oversized' | 'churn'): Promise<void> {
+  stats.attempts += 1;
+  const ws = new WebSocket(`${url}${QUERY}`);
+  const outcome = await new Promise<string>((resolve) => {
+    // Never wait for ever on one connection: a flooder gives up and tries again.
+    const timer = setTimeout(() => {
+      resolve('timeout');
+      ws.terminate();
+    }, 15_000);
+    ws.once('close', () => clearTimeout(timer));
+    ws.once('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      resolve(`http ${res.statusCode}`);
+      ws.terminate();
     });
-    if (outcome === 'timeout') stats.timeouts += 1;
-    if (outcome === 'http 429') stats.refused429 += 1;
-    if (outcome === 'close 1008') stats.closed1008 += 1;
-    if (outcome === 'close 1009') stats.closed1009 += 1;
-    if (outcome === 'http 429') await sleep(5);
+    ws.once('error', () => resolve('error'));
+    ws.once('close', (code) => resolve(`close ${code}`));
+    ws.once('open', () => {
+      ws.on('message', () => undefined);
+      if (kind === 'churn') {
+        ws.terminate();
+        return;
+      }
+      if (kind === 'oversized') {
+        ws.send('x'.repeat(70_000));
+        stats.framesSent += 1;
+        return;
+      }
+      // 150 rejected frames: well past the 100 the flood guard allows in 10 s.
+      // One in ten carries a wrong API key, which costs the gateway a slow
+      // hash check; the rest are rejected cheaply.
+      for (let i = 0; i < 150; i++) {
+        if (ws.readyState !== WebSocket.OPEN) break;
+        const k = i % 10;
+        const frame = [
+          'not json {',
+          'not json {',
+          '{"command":',
+          '[]',
+          '"just a string"',
+          JSON.stringify({ command: 'listpos', parameters: {} }),
+          JSON.stringify({ command: 'listpos', parameters: { apikey: 'typo' } }),
+          JSON.stringify({ nocommand: true }),
+          JSON.stringify({ command: 'listpos', parameters: { api_key: `guess-${Math.random()}` } }),
+          '{"command":"listpos","parameters":{}}',
+        ][k]!;
+        ws.send(k === 9 ? Buffer.from(frame) : frame, { binary: k === 9 });
+        stats.framesSent += 1;
+      }
+    });
+  });
+  if (outcome === 'timeout') stats.timeouts += 1;
+  if (outcome === 'http 429') stats.refused429 += 1;
+  if (outcome === 'close 1008') stats.closed1008 += 1;
+  if (outcome === 'close 1009') stats.closed1009 += 1;
+}
+
+/** A worker that floods one connection after the other. */
+async function garbageWorker(url: string, until: number, stats: FloodStats, kind: 'garbage' | 'oversized'): Promise<void> {
+  while (Date.now() < until) await attempt(url, stats, kind);
+}
+
+/** 30 new connections every 100 ms without waiting for earlier ones: 300/s offered, past the 100/s per address. */
+async function burstWorker(url: string, until: number, stats: FloodStats): Promise<void> {
+  const all: Promise<void>[] = [];
+  while (Date.now() < until) {
+    for (let i = 0; i < 30; i++) all.push(attempt(url, stats, 'churn'));
+    await sleep(100);
   }
+  await Promise.all(all);
 }
 
 /** Plain TCP junk on the gateway port: not HTTP at all. */
@@ -167,7 +180,7 @@ test(`honest terminals keep working under a ${FLOOD_MS / 1000} s connection and 
   const flood = [
     ...Array.from({ length: 12 }, () => garbageWorker(url, until, stats, 'garbage')),
     garbageWorker(url, until, stats, 'oversized'),
-    ...Array.from({ length: 4 }, () => garbageWorker(url, until, stats, 'churn')),
+    burstWorker(url, until, stats),
     junkWorker(port, until, stats),
     junkWorker(port, until, stats),
   ];
