@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { WalSync } from '../../src/store/sqlite/wal-sync.js';
+
+test('many commits waiting at once all become durable, and later ones too', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'concertpos-walsync-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'db-wal');
+  writeFileSync(file, 'x');
+  const wal = new WalSync(file);
+  t.after(() => wal.close());
+  await Promise.all(Array.from({ length: 50 }, () => wal.durable()));
+  await wal.durable();
+});
+
+test('a missing WAL file fails the write instead of answering it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'concertpos-walsync-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const wal = new WalSync(join(dir, 'nothing-wal'));
+  await assert.rejects(wal.durable());
+});
