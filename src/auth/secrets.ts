@@ -80,4 +80,16 @@ export class SecretCache {
     this.#verified.set(stored, candidate);
     return true;
   }
+
+  /**
+   * True when another secret was verified against `stored` before: this one
+   * cannot match (a stored hash has one secret), so no scrypt is needed. For
+   * terminal API keys, where a paced flood of wrong keys otherwise fills the
+   * thread pool with hashing that every fsync then waits behind. Not for
+   * checks whose timing must not depend on earlier logins (admin keys).
+   */
+  knownWrong(secret: string, stored: string): boolean {
+    const known = this.#verified.get(stored);
+    return known !== undefined && !timingSafeEqual(known, digest(secret));
+  }
 }

@@ -79,7 +79,7 @@ export class Dispatcher {
       if (!instance) return fail('invalid_instance', true);
       if (instance.apiKeyHash === null) return fail('no_api_key', true);
       const key = p.api_key;
-      if (typeof key !== 'string' || key.length > 256 || !(await this.#apiKeys.verify(key, instance.apiKeyHash))) {
+      if (typeof key !== 'string' || key.length > 256 || this.#apiKeys.knownWrong(key, instance.apiKeyHash) || !(await this.#apiKeys.verify(key, instance.apiKeyHash))) {
         return fail('api_key_mismatch', true, undefined, 'api_key');
       }
       const handler = COMMANDS.get(name);
