@@ -13,6 +13,7 @@ import { CLOSE, Connection } from './connection.js';
 import { Dispatcher, type DispatchResult } from './dispatch.js';
 import { Metrics } from './metrics.js';
 import { AdminApi } from '../admin/router.js';
+import { Arrivals } from './arrivals.js';
 import { EventRelay } from './event-relay.js';
 import type { ShardPeers } from './shard-peers.js';
 import { handleHttp, splitTarget } from './http.js';
@@ -44,6 +45,7 @@ export class Gateway {
   readonly #addresses: AddressLimiter | undefined;
   readonly #byInstance = new Map<number, Set<Connection>>();
   readonly #relay: EventRelay;
+  readonly #arrivals = new Arrivals(() => this.#o.store.requestArrived?.());
   readonly #metrics: Metrics;
   readonly #admin: AdminApi;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -176,10 +178,9 @@ export class Gateway {
     ws.on('pong', () => (conn.missedPings = 0));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       requests += 1;
-      this.#o.store.requestArrived?.();
       const frame = isBinary ? null : rawToString(data);
       const received = process.hrtime.bigint();
-      void conn.enqueue(async () => {
+      this.#arrivals.add(() => void conn.enqueue(async () => {
         // Once the close is under way (shutdown, flood, 1009) no answer can
         // reach the client: a sale booked now would be one it never saw.
         if (!conn.open) return;
@@ -187,7 +188,7 @@ export class Gateway {
         conn.send(result.envelope);
         this.#record(instance.slug, result, received);
         if (result.rejectedEarly && conn.flood.hit(now().getTime())) conn.close(CLOSE.policy, 'too many invalid frames');
-      });
+      }));
     });
     ws.on('error', (err) => log.debug({ err: err.message, instance: instance.slug }, 'websocket error'));
     ws.on('close', (code) => {
@@ -242,6 +243,8 @@ export class Gateway {
     this.#closing = true;
     clearInterval(this.#heartbeat);
     await this.#relay.stop();
+    // Frames already read are started now, so they count as in flight below.
+    this.#arrivals.flush();
     const all = [...this.#byInstance.values()].flatMap((set) => [...set]);
     const deadline = Date.now() + 5000;
     while (all.some((c) => c.pending > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
