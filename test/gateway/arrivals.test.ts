@@ -7,7 +7,7 @@ test('frames of one turn start together after one onBatch, in arrival order', as
   const arrivals = new Arrivals(() => events.push('batch'));
   arrivals.add(() => events.push('a'));
   arrivals.add(() => events.push('b'));
-  assert.deepEqual(events, []);
+  assert.equal(events.length, 0);
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(events, ['batch', 'a', 'b']);
   arrivals.add(() => events.push('c'));
