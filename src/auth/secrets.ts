@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
@@ -41,8 +42,11 @@ export function fingerprint(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 12);
 }
 
+// crypto.hash (Node 20.12+) hashes in one call without a Hash object: this runs for every request.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
 function digest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+  return oneShot ? oneShot('sha256', secret, 'buffer') : createHash('sha256').update(secret).digest();
 }
 
 /**
