@@ -223,7 +223,11 @@ export class SqliteStore implements Store {
   }
 
   async findRequest(instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup> {
-    return this.#lookup(instanceId, requestId, fingerprint);
+    const seen = this.#lookup(instanceId, requestId, fingerprint);
+    // A Duplicate answer acknowledges the sale: the ticket may be committed
+    // but not yet synced (WalSync), so it waits for the disk like the first answer.
+    if (seen.outcome !== 'none') await this.#durable();
+    return seen;
   }
 
   /** Chains and writes a ticket's rows; runs inside a write transaction. */
