@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
+import { freePort } from '../helpers/postgres.js';
 import { KEYS, sleep } from '../helpers/protocol-fixtures.js';
 import { defaultStoreArgs, runCli, startServer, tempDir, type RunningServer } from '../helpers/server.js';
 import { Terminal } from '../helpers/terminal.js';
@@ -25,17 +25,6 @@ const ROWS_PER_TICKET = [
   { Product_ID: 4, AmountProduct: 2, AmountMoney: 6.4 },
   { Product_ID: 99, AmountProduct: 1, AmountMoney: 2 },
 ];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Seller {
   acknowledged: Map<string, { ticket: number; duplicate: boolean }>;

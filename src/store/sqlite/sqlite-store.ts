@@ -116,6 +116,18 @@ export class SqliteStore implements Store {
     await this.#wal?.durable();
   }
 
+  /** Runs a catalogue write; cached reads are dropped even when it fails, and the answer waits for the disk. */
+  async #writeCatalogue<R>(run: { immediate: () => R }): Promise<R> {
+    let result: R;
+    try {
+      result = run.immediate();
+    } finally {
+      this.#cache.clear();
+    }
+    await this.#durable();
+    return result;
+  }
+
   requestArrived(): void {
     this.#cache.requestArrived();
   }
@@ -383,14 +395,7 @@ export class SqliteStore implements Store {
       }
       return report;
     });
-    let result;
-    try {
-      result = run.immediate();
-    } finally {
-      this.#cache.clear();
-    }
-    await this.#durable();
-    return result;
+    return this.#writeCatalogue(run);
   }
 
   #replaceCatalogue(id: number, spec: CatalogueWrite): void {
@@ -482,14 +487,7 @@ export class SqliteStore implements Store {
       if (this.#view(instanceId) !== before) this.#insertEvent({ instanceId, kind: 'updatepos', message: 'updatepos', parameters: {} });
       return this.#catalogueRows(instanceId);
     });
-    let result;
-    try {
-      result = run.immediate();
-    } finally {
-      this.#cache.clear();
-    }
-    await this.#durable();
-    return result;
+    return this.#writeCatalogue(run);
   }
 
   #audit(instanceId: number, key: string, at: string, action: string, before: unknown, after: unknown): void {
