@@ -3,7 +3,6 @@ import { chainTicket } from '../../domain/ledger.js';
 import type { PendingAppend, Settled } from '../group-commit.js';
 import type { AppendResult, IdempotencyLookup, LedgerRow } from '../types.js';
 
-
 /** What the batch writer needs of the store: its connection, statement cache and RequestID lookup. */
 export interface BatchContext {
   db: Database.Database;
@@ -85,6 +84,11 @@ export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]
           if (head) heads.set(a.instanceId, head);
           outcomes.push({ ok: true, value: result });
         } catch (error) {
+          // Some errors (I/O, disk full, out of memory) roll back the whole
+          // transaction, not just this sale's savepoint: then every sale of
+          // the batch is undone and must fail, or later ones would commit
+          // alone on heads that no longer exist.
+          if (!ctx.db.inTransaction) throw error;
           outcomes.push({ ok: false, error });
         }
       }

@@ -17,6 +17,7 @@ declare module 'better-sqlite3' {
     }
     interface Database {
       readonly open: boolean;
+      readonly inTransaction: boolean;
       prepare(sql: string): Statement;
       exec(sql: string): this;
       pragma(source: string, options?: { simple?: boolean }): unknown;
