@@ -22,16 +22,25 @@ interface Head {
  * Writes the sales that arrived together in one transaction: each instance's
  * row is locked once (in ID order, so two gateways cannot deadlock), the
  * chain is carried from sale to sale in memory, and all rows and tickets go in
- * with one INSERT each. A batch that fails is rolled back whole and each of
- * its sales is then written alone, so one bad sale fails only itself; no sale
- * is answered before its COMMIT.
+ * with one INSERT each. A batch that fails before its COMMIT is rolled back
+ * whole and each of its sales is then written alone, so one bad sale fails
+ * only itself; a failed COMMIT fails the whole batch. No sale is answered
+ * before its COMMIT.
  */
 export async function appendBatch(ctx: PgBatchContext, pending: readonly PendingAppend[]): Promise<Settled<AppendResult>[]> {
   if (pending.length > 1) {
+    let written = false;
     try {
-      return await ctx.tx((client) => writeBatch(ctx, client, pending));
-    } catch {
-      // fall through: one by one, each with its own outcome
+      return await ctx.tx(async (client) => {
+        const outcomes = await writeBatch(ctx, client, pending);
+        written = true;
+        return outcomes;
+      });
+    } catch (error) {
+      // A failed COMMIT may still have committed (the connection dropped
+      // before its answer): writing the sales again could book them twice.
+      if (written) throw error;
+      // Failed before COMMIT, so rolled back: one by one, each with its own outcome.
     }
   }
   const outcomes: Settled<AppendResult>[] = [];
