@@ -22,3 +22,15 @@ test('a missing WAL file fails the write instead of answering it', async (t) => 
   const wal = new WalSync(join(dir, 'nothing-wal'));
   await assert.rejects(wal.durable());
 });
+
+test('flushed() waits for the syncs of commits already announced, and syncs nothing when there are none', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'concertpos-walsync-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // The WAL file is missing, so any sync would fail: flushed() resolving proves it did not sync.
+  const wal = new WalSync(join(dir, 'nothing-wal'));
+  await wal.flushed();
+  // With a commit announced, a reader waits for its sync (and here shares its failure).
+  const write = wal.durable();
+  await assert.rejects(wal.flushed());
+  await assert.rejects(write);
+});

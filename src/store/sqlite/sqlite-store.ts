@@ -116,6 +116,11 @@ export class SqliteStore implements Store {
     await this.#wal?.durable();
   }
 
+  /** Resolves once the commits this store made so far are on disk (a ledger read returns only then). */
+  async #flushed(): Promise<void> {
+    await this.#wal?.flushed();
+  }
+
   /** Runs a catalogue write; cached reads are dropped even when it fails, and the answer waits for the disk. */
   async #writeCatalogue<R>(run: { immediate: () => R }): Promise<R> {
     let result: R;
@@ -270,7 +275,9 @@ export class SqliteStore implements Store {
 
   async ticket(instanceId: number, ticketId: number): Promise<BookedTicket | null> {
     const t = this.#get('SELECT * FROM tickets WHERE instance_id = ? AND id = ?', instanceId, ticketId);
-    return t ? this.#ticket(instanceId, t) : null;
+    const ticket = t ? this.#ticket(instanceId, t) : null;
+    await this.#flushed();
+    return ticket;
   }
 
   async voidTicket(instanceId: number, slug: string, ticketId: number, now: string, keyFingerprint: string): Promise<VoidResult> {
@@ -291,7 +298,9 @@ export class SqliteStore implements Store {
 
   async transactions(instanceId: number, query: TransactionQuery): Promise<LedgerRow[]> {
     const { sql, params } = transactionsQuery(instanceId, query, () => '?');
-    return this.#all(sql, ...params).map(toLedgerRow);
+    const rows = this.#all(sql, ...params).map(toLedgerRow);
+    await this.#flushed();
+    return rows;
   }
 
   async totals(instanceId: number, from: string | undefined, to: string | undefined): Promise<TotalsRow[]> {
@@ -306,11 +315,14 @@ export class SqliteStore implements Store {
 
   async ledgerHead(instanceId: number): Promise<{ lastId: number; lastHash: string }> {
     const r = this.#get('SELECT last_tx_id, last_hash FROM instances WHERE id = ?', instanceId);
+    await this.#flushed();
     return { lastId: Number(r?.last_tx_id ?? 0), lastHash: String(r?.last_hash ?? GENESIS_HASH) };
   }
 
   async ledgerAfter(instanceId: number, afterId: number, limit: number): Promise<LedgerRow[]> {
-    return this.#all('SELECT * FROM transactions WHERE instance_id = ? AND id > ? ORDER BY id LIMIT ?', instanceId, afterId, limit).map(toLedgerRow);
+    const rows = this.#all('SELECT * FROM transactions WHERE instance_id = ? AND id > ? ORDER BY id LIMIT ?', instanceId, afterId, limit).map(toLedgerRow);
+    await this.#flushed();
+    return rows;
   }
 
   async registerDevice(instanceId: number, device: DeviceRegistration): Promise<DeviceResult> {

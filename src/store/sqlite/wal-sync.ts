@@ -22,8 +22,18 @@ export class WalSync {
 
   /** Resolves once every commit made before this call is on disk. */
   async durable(): Promise<void> {
-    const mine = ++this.#committed;
-    while (this.#synced < mine) {
+    this.#committed += 1;
+    await this.flushed();
+  }
+
+  /**
+   * Resolves once every commit announced so far (through `durable`) is on
+   * disk; costs nothing when they all are. Ledger reads wait for it, so no
+   * reader is shown a row a power cut could still take back.
+   */
+  async flushed(): Promise<void> {
+    const target = this.#committed;
+    while (this.#synced < target) {
       // A sync already under way may have started before this commit: then wait for the next one.
       this.#syncing ??= this.#sync();
       await this.#syncing;
