@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WalSync } from '../../src/store/sqlite/wal-sync.js';
 
 test('many commits waiting at once all become durable, and later ones too', async (t) => {
@@ -33,4 +34,17 @@ test('flushed() waits for the syncs of commits already announced, and syncs noth
   const write = wal.durable();
   await assert.rejects(wal.flushed());
   await assert.rejects(write);
+});
+
+test('a database path that is a symlink: the WAL beside the real file is the one synced', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'concertpos-walsync-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'real'));
+  mkdirSync(join(dir, 'link'));
+  writeFileSync(join(dir, 'real', 'concertpos.db'), '');
+  symlinkSync(join(dir, 'real', 'concertpos.db'), join(dir, 'link', 'concertpos.db'));
+  const store = new SqliteStore({ file: join(dir, 'link', 'concertpos.db') });
+  t.after(() => store.close());
+  await store.migrate(); // waits for a WAL sync: with the wrong path it failed (ENOENT)
+  await store.ping();
 });

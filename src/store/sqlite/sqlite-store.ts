@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainTicket, GENESIS_HASH, reverseTicket, type TicketToChain } from '../../domain/ledger.js';
@@ -72,8 +72,9 @@ export class SqliteStore implements Store {
     this.#db = new Database(options.file);
     this.#db.pragma('journal_mode = WAL');
     // FULL is kept by syncing the WAL before answering (WalSync), not inside COMMIT on the only thread.
+    // SQLite keeps the WAL beside the real file when the database path is a symlink.
     const full = (options.synchronous ?? 'FULL') === 'FULL';
-    this.#wal = full && options.file !== ':memory:' ? new WalSync(`${options.file}-wal`) : undefined;
+    this.#wal = full && options.file !== ':memory:' ? new WalSync(`${realpathSync(options.file)}-wal`) : undefined;
     this.#db.pragma(`synchronous = ${this.#wal ? 'NORMAL' : (options.synchronous ?? 'FULL')}`);
     if (options.file !== ':memory:') {
       this.#db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);

@@ -44,7 +44,11 @@ export class WalSync {
     const upTo = this.#committed;
     try {
       // The -wal file lives as long as a connection has the database open, so one descriptor serves.
-      const handle = await (this.#handle ??= open(this.#path, 'r'));
+      // A failed open is not kept: the next sync tries again.
+      const handle = await (this.#handle ??= open(this.#path, 'r').catch((e: unknown) => {
+        this.#handle = undefined;
+        throw e;
+      }));
       await handle.sync();
       this.#synced = Math.max(this.#synced, upTo);
     } finally {
