@@ -48,3 +48,14 @@ test('a database path that is a symlink: the WAL beside the real file is the one
   await store.migrate(); // waits for a WAL sync: with the wrong path it failed (ENOENT)
   await store.ping();
 });
+
+test('after a failed fsync nothing is called durable again; check() says so', async (t) => {
+  // fsync of /dev/null fails (EINVAL), as a dying disk's would (EIO); opening it works.
+  const wal = new WalSync('/dev/null');
+  t.after(() => wal.close());
+  assert.doesNotThrow(() => wal.check());
+  await assert.rejects(wal.durable(), /fsync of \/dev\/null failed/);
+  assert.throws(() => wal.check(), /fsync of \/dev\/null failed/);
+  await assert.rejects(wal.flushed(), /fsync/);
+  await assert.rejects(wal.durable(), /fsync/);
+});

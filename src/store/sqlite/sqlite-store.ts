@@ -63,7 +63,11 @@ export class SqliteStore implements Store {
   readonly #checkpointer: Checkpointer | undefined;
   readonly #watchers: ((here: boolean) => void)[] = [];
   readonly #appends = new GroupCommit<PendingAppend, AppendResult>(
-    async (pending) => appendBatch({ db: this.#db, prepare: (sql) => this.#prepare(sql), lookup: (i, r, f) => this.#lookup(i, r, f) }, pending),
+    async (pending) => {
+      // After a failed fsync no sale is booked: it could not be called durable, yet would stay in the ledger.
+      this.#wal?.check();
+      return appendBatch({ db: this.#db, prepare: (sql) => this.#prepare(sql), lookup: (i, r, f) => this.#lookup(i, r, f) }, pending);
+    },
     () => this.#durable(),
   );
 
@@ -139,6 +143,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
+    this.#wal?.check(); // after a failed fsync the store is not fit to book sales: /readyz says so
     this.#prepare('SELECT 1').get();
   }
 

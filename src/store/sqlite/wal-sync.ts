@@ -15,6 +15,7 @@ export class WalSync {
   #committed = 0;
   #synced = 0;
   #syncing: Promise<void> | undefined;
+  #failed: Error | undefined;
 
   constructor(walPath: string) {
     this.#path = walPath;
@@ -34,6 +35,7 @@ export class WalSync {
   async flushed(): Promise<void> {
     const target = this.#committed;
     while (this.#synced < target) {
+      this.check();
       // A sync already under way may have started before this commit: then wait for the next one.
       this.#syncing ??= this.#sync();
       await this.#syncing;
@@ -49,11 +51,25 @@ export class WalSync {
         this.#handle = undefined;
         throw e;
       }));
-      await handle.sync();
+      try {
+        await handle.sync();
+      } catch (e) {
+        this.#failed = new Error(`fsync of ${this.#path} failed; restart the gateway once the disk is sound`, { cause: e });
+        throw this.#failed;
+      }
       this.#synced = Math.max(this.#synced, upTo);
     } finally {
       this.#syncing = undefined;
     }
+  }
+
+  /**
+   * Throws once an fsync has failed. The kernel may have dropped the pages it
+   * could not write and a later fsync can succeed without them, so nothing
+   * is called durable again until a restart (PostgreSQL does the same).
+   */
+  check(): void {
+    if (this.#failed) throw this.#failed;
   }
 
   async close(): Promise<void> {
