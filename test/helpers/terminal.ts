@@ -115,3 +115,24 @@ export class Terminal {
     this.ws.close();
   }
 }
+
+/**
+ * The HTTP status of a WebSocket upgrade to `url`: 101 when it opened
+ * (the connection is closed again at once), else the refusal's status.
+ */
+export function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('open', () => {
+      resolve(101);
+      ws.terminate();
+    });
+    ws.once('error', (e) => {
+      if (!/Unexpected server response/.test(e.message)) reject(e);
+    });
+  });
+}

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { connect as netConnect } from 'node:net';
 import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
 import { KEYS, expectError, expectEvent } from '../helpers/protocol-fixtures.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { Terminal } from '../helpers/terminal.js';
+import { Terminal, upgradeStatus } from '../helpers/terminal.js';
 
 // PROTOCOL.md §5: per client address at most N open connections (here
 // --connections-per-address 2); past that the upgrade is refused with HTTP 429.
@@ -18,22 +17,7 @@ after(async () => {
   await server.stop();
 });
 
-function upgradeStatus(path = '/?instance=demo'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${server.url}${path}`);
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('open', () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.once('error', (e) => {
-      if (!/Unexpected server response/.test(e.message)) reject(e);
-    });
-  });
-}
+const statusOf = (path = '/?instance=demo'): Promise<number> => upgradeStatus(`${server.url}${path}`);
 
 /** Sends a raw upgrade request with a bad Sec-WebSocket-Version and resolves with the status line. */
 function badHandshake(): Promise<string> {
@@ -60,7 +44,7 @@ async function waitClosed(t: Terminal): Promise<void> {
 test('the third open connection from one address is refused with 429; closing one frees a place', async () => {
   const a = await Terminal.connect(server.url, '/?instance=demo');
   const b = await Terminal.connect(server.url, '/?instance=demo');
-  assert.equal(await upgradeStatus(), 429);
+  assert.equal(await statusOf(), 429);
   await waitClosed(a);
   const c = await Terminal.connect(server.url, '/?instance=demo');
   expectEvent(await c.request('getstatus', { api_key: KEYS.demo }), 'getstatus');

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { KEYS, expectError, expectEvent } from '../helpers/protocol-fixtures.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { Terminal } from '../helpers/terminal.js';
+import { Terminal, upgradeStatus } from '../helpers/terminal.js';
 
 // PROTOCOL.md §1 (paths, instance, frames) and §9 (close codes), against the
 // built-in demo instance with default limits.
@@ -25,27 +25,12 @@ after(async () => {
 });
 
 /** The HTTP status of a refused upgrade, or 101 when the upgrade succeeded. */
-function upgradeStatus(path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${server.url}${path}`);
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('open', () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.once('error', (e) => {
-      if (!/Unexpected server response/.test(e.message)) reject(e);
-    });
-  });
-}
+const statusOf = (path: string): Promise<number> => upgradeStatus(`${server.url}${path}`);
 
 describe('paths and instances (§1)', () => {
   for (const path of ['/?instance=demo', '/exon/?instance=demo', '/exon?instance=demo', '/cyton/?instance=demo', '/zeus?instance=demo']) {
     test(`${path} is accepted`, async () => {
-      assert.equal(await upgradeStatus(path), 101);
+      assert.equal(await statusOf(path), 101);
       const t = await term(path);
       expectEvent(await t.request('getstatus', { api_key: KEYS.demo }), 'getstatus');
     });
@@ -53,7 +38,7 @@ describe('paths and instances (§1)', () => {
 
   for (const path of ['/nope/?instance=demo', '/exon/extra/?instance=demo', '/exonx/?instance=demo', '/EXON/?instance=demo', '/api/?instance=demo']) {
     test(`wrong path ${path} → HTTP 404 on the upgrade`, async () => {
-      assert.equal(await upgradeStatus(path), 404);
+      assert.equal(await statusOf(path), 404);
     });
   }
 
@@ -95,7 +80,7 @@ describe('malformed upgrade paths (own server: a crash must not take the other t
   });
 
   test('an upgrade to "//evil.example/?instance=demo" is a wrong path: 404', async () => {
-    assert.equal(await upgradeStatus('//evil.example/?instance=demo'), 404);
+    assert.equal(await statusOf('//evil.example/?instance=demo'), 404);
   });
 });
 

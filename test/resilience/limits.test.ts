@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
 import { ALPHA_PASSWORD, KEYS, connect, expectError, expectEvent, sleep, startFixtureServer, type FixtureServer } from '../helpers/protocol-fixtures.js';
-import type { Terminal } from '../helpers/terminal.js';
+import { upgradeStatus, type Terminal } from '../helpers/terminal.js';
 
 // The configurable limits of PROTOCOL.md §5 that no other test sets away from
 // its default: --connections-per-second, --flood-window-ms, --rate-budget and
@@ -24,31 +23,18 @@ async function term(): Promise<Terminal> {
   return t;
 }
 
-function upgradeStatus(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${fx.server.url}/?instance=alpha`);
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('open', () => {
-      resolve(101);
-      ws.terminate();
-    });
-    ws.once('error', (e) => {
-      if (!/Unexpected server response/.test(e.message)) reject(e);
-    });
-  });
+function alphaUpgrade(): Promise<number> {
+  return upgradeStatus(`${fx.server.url}/?instance=alpha`);
 }
 
 test('--connections-per-second 5: past five upgrades in one second the address gets 429, and again 101 in the next second', async () => {
   // Start right after a second boundary, so the burst falls into one second.
   await sleep(1000 - (Date.now() % 1000) + 20);
-  const statuses = await Promise.all(Array.from({ length: 8 }, () => upgradeStatus()));
+  const statuses = await Promise.all(Array.from({ length: 8 }, () => alphaUpgrade()));
   assert.equal(statuses.filter((s) => s === 101).length, 5, statuses.join(' '));
   assert.equal(statuses.filter((s) => s === 429).length, 3, statuses.join(' '));
   await sleep(1000 - (Date.now() % 1000) + 20);
-  assert.equal(await upgradeStatus(), 101);
+  assert.equal(await alphaUpgrade(), 101);
 });
 
 test('--flood-window-ms 1000: five bad frames per window are tolerated, the sixth within one window closes with 1008', async () => {
