@@ -1,13 +1,13 @@
 import { centsToUnits } from '../domain/money.js';
 import { defineCommand } from './command.js';
-import { depositProduct } from './shared.js';
+import { catalogueOf } from './shared.js';
 
 /** getdeposit: the deposit product; nulls and 0 when the instance has none. */
 export default defineCommand({
   name: 'getdeposit',
   parse: () => undefined,
   async run(_params, ctx) {
-    const deposit = await depositProduct(ctx, await ctx.store.config(ctx.instance.id));
+    const deposit = (await catalogueOf(ctx)).depositProduct();
     const Deposit = deposit
       ? { ID: deposit.ID, ProductName: deposit.ProductName, Price: centsToUnits(deposit.priceCents) }
       : { ID: null, ProductName: null, Price: 0 };

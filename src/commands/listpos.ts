@@ -1,11 +1,12 @@
 import { defineCommand } from './command.js';
+import { catalogueOf } from './shared.js';
 
 /** listpos: every point of sale; `password` says whether one is set, never what it is. */
 export default defineCommand({
   name: 'listpos',
   parse: () => undefined,
   async run(_params, ctx) {
-    const POS = (await ctx.store.listPos(ctx.instance.id)).map((p) => ({
+    const POS = (await catalogueOf(ctx)).listPos().map((p) => ({
       ID: p.ID,
       PointOfSale: p.PointOfSale,
       enabled: p.enabled,

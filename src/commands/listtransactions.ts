@@ -1,6 +1,6 @@
 import { optionalId, requireId, toCount, has, type Params } from '../protocol/params.js';
 import { defineCommand } from './command.js';
-import { accessPos, posPasswordOf, transactionView } from './shared.js';
+import { accessPos, catalogueOf, posPasswordOf, transactionView } from './shared.js';
 
 /** listtransactions: a POS's ledger rows, newest first; `Limit` and `Before` page. */
 export default defineCommand({
@@ -12,7 +12,7 @@ export default defineCommand({
     before: optionalId(params, 'Before'),
   }),
   async run({ posId, posPassword, limit, before }, ctx) {
-    await accessPos(ctx, posId, posPassword);
+    await accessPos(ctx, await catalogueOf(ctx), posId, posPassword);
     const rows = await ctx.store.transactions(ctx.instance.id, { posId, limit, before });
     return { event: 'listtransactions', parameters: { POSID: posId, Count: rows.length, Transactions: rows.map(transactionView) } };
   },

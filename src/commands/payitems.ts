@@ -3,9 +3,10 @@ import { centsToUnits } from '../domain/money.js';
 import { priceSale, saleFingerprint, type RequestedLine } from '../domain/sale.js';
 import { ProtocolError, badParameter } from '../protocol/errors.js';
 import { has, requireId, toCount, type Params } from '../protocol/params.js';
-import type { BookedTicket } from '../store/types.js';
-import { defineCommand, type Answer } from './command.js';
-import { accessPos, depositProduct, posPasswordOf, transactionView } from './shared.js';
+import type { CatalogueSnapshot } from '../store/catalogue-snapshot.js';
+import type { AppendResult, BookedTicket } from '../store/types.js';
+import { defineCommand, type Answer, type CommandContext } from './command.js';
+import { accessPos, posPasswordOf, transactionView } from './shared.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_AMOUNT = 10_000;
@@ -39,10 +40,50 @@ function answer(ticket: BookedTicket, duplicate: boolean): Answer {
   };
 }
 
+/** Pricings of one sale before it fails because the catalogue keeps changing under it. */
+const MAX_ATTEMPTS = 5;
+
+type SaleRequest = { posId: number; paymentId: number; products: RequestedLine[]; requestId: string | null; posPassword: string | undefined };
+
+/**
+ * Checks, prices and appends the sale at one catalogue version. The store
+ * refuses the append (`catalogue_changed`) if the catalogue changed after it
+ * was priced, so no sale is booked at a price, assignment or password that
+ * was no longer current when it committed.
+ */
+async function book(sale: SaleRequest, ctx: CommandContext, catalogue: CatalogueSnapshot): Promise<AppendResult> {
+  const { posId, paymentId, products, requestId, posPassword } = sale;
+  const instanceId = ctx.instance.id;
+  await accessPos(ctx, catalogue, posId, posPassword);
+  const fingerprint = saleFingerprint(posId, paymentId, products);
+  // A retried sale is answered as booked even if the catalogue changed since.
+  if (requestId !== null) {
+    const seen = await ctx.store.findRequest(instanceId, requestId, fingerprint);
+    if (seen.outcome !== 'none') return seen;
+  }
+  const method = catalogue.paymentMethodsOfPos(posId).find((m) => m.ID === paymentId);
+  if (!method) throw new ProtocolError('not_found', `Payment method ${paymentId} is not available at this point of sale`, 'PaymentMethod');
+  const priced = priceSale(products, {
+    assigned: new Map(catalogue.productsOfPos(posId).map((p) => [p.ID, p])),
+    method,
+    deposit: catalogue.depositProduct(),
+    unitLimit: Number(catalogue.config.ticket_limit ?? 0) || 0,
+  });
+  const now = ctx.now();
+  const license = catalogue.license;
+  if (!license || !isLicenseActive(license, now)) throw new ProtocolError('license_inactive', 'The license of this instance is missing, inactive or expired');
+  return ctx.store.appendTicket(
+    instanceId,
+    ctx.instance.slug,
+    { posId, paymentId, lines: priced.lines, note: null, items: priced.items, requestId, fingerprint, ticketLimit: license.TicketLimit, catalogueVersion: catalogue.version },
+    now.toISOString(),
+  );
+}
+
 /** payitems: books one sale as one ticket (PROTOCOL.md §4 "payitems"). */
 export default defineCommand({
   name: 'payitems',
-  parse(params: Params) {
+  parse(params: Params): SaleRequest {
     const requestId = params.RequestID;
     if (has(params, 'RequestID') && (typeof requestId !== 'string' || !REQUEST_ID.test(requestId))) {
       throw badParameter('RequestID', 'RequestID must be 1-64 characters of A-Z, a-z, 0-9, "_" and "-"');
@@ -55,44 +96,24 @@ export default defineCommand({
       posPassword: posPasswordOf(params),
     };
   },
-  async run({ posId, paymentId, products, requestId, posPassword }, ctx) {
-    const instanceId = ctx.instance.id;
-    await accessPos(ctx, posId, posPassword);
-    const fingerprint = saleFingerprint(posId, paymentId, products);
-    // A retried sale is answered as booked even if the catalogue changed since.
-    if (requestId !== null) {
-      const seen = await ctx.store.findRequest(instanceId, requestId, fingerprint);
-      if (seen.outcome === 'duplicate') return answer(seen.ticket, true);
-      if (seen.outcome === 'conflict') throw new ProtocolError('idempotency_conflict', `RequestID ${requestId} was already used for a different sale`, 'RequestID');
+  async run(sale, ctx) {
+    let version = ctx.instance.catalogueVersion;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const result = await book(sale, ctx, await ctx.store.catalogueSnapshot(ctx.instance.id, version));
+      switch (result.outcome) {
+        case 'booked':
+          return answer(result.ticket, false);
+        case 'duplicate':
+          return answer(result.ticket, true);
+        case 'conflict':
+          throw new ProtocolError('idempotency_conflict', `RequestID ${sale.requestId} was already used for a different sale`, 'RequestID');
+        case 'limit_reached':
+          throw new ProtocolError('limit_reached', 'The license allows no more tickets');
+        case 'catalogue_changed':
+          // Changed between pricing and commit: check and price again at the new version.
+          version = result.version;
+      }
     }
-    const method = (await ctx.store.paymentMethodsOfPos(instanceId, posId)).find((m) => m.ID === paymentId);
-    if (!method) throw new ProtocolError('not_found', `Payment method ${paymentId} is not available at this point of sale`, 'PaymentMethod');
-    const config = await ctx.store.config(instanceId);
-    const assigned = new Map((await ctx.store.productsOfPos(instanceId, posId)).map((p) => [p.ID, p]));
-    const sale = priceSale(products, {
-      assigned,
-      method,
-      deposit: await depositProduct(ctx, config),
-      unitLimit: Number(config.ticket_limit ?? 0) || 0,
-    });
-    const now = ctx.now();
-    const license = config.license_key ? await ctx.store.license(instanceId, config.license_key) : null;
-    if (!license || !isLicenseActive(license, now)) throw new ProtocolError('license_inactive', 'The license of this instance is missing, inactive or expired');
-    const result = await ctx.store.appendTicket(
-      instanceId,
-      ctx.instance.slug,
-      { posId, paymentId, lines: sale.lines, note: null, items: sale.items, requestId, fingerprint, ticketLimit: license.TicketLimit },
-      now.toISOString(),
-    );
-    switch (result.outcome) {
-      case 'booked':
-        return answer(result.ticket, false);
-      case 'duplicate':
-        return answer(result.ticket, true);
-      case 'conflict':
-        throw new ProtocolError('idempotency_conflict', `RequestID ${requestId} was already used for a different sale`, 'RequestID');
-      case 'limit_reached':
-        throw new ProtocolError('limit_reached', 'The license allows no more tickets');
-    }
+    throw new Error(`payitems: the catalogue changed under the sale ${MAX_ATTEMPTS} times`);
   },
 });

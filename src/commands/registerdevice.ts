@@ -1,7 +1,7 @@
 import { ProtocolError, badParameter } from '../protocol/errors.js';
 import { has, optionalId, type Params } from '../protocol/params.js';
 import { defineCommand } from './command.js';
-import { currentLicense } from './shared.js';
+import { catalogueOf } from './shared.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,10 +15,11 @@ export default defineCommand({
     return { uuid: uuid.toLowerCase(), workplace: optionalId(params, 'workplace') };
   },
   async run({ uuid, workplace }, ctx) {
-    if (workplace !== undefined && !(await ctx.store.pos(ctx.instance.id, workplace))) {
+    const catalogue = await catalogueOf(ctx);
+    if (workplace !== undefined && !catalogue.pos(workplace)) {
       throw new ProtocolError('not_found', `Point of sale ${workplace} does not exist`, 'workplace');
     }
-    const license = await currentLicense(ctx);
+    const license = catalogue.license;
     const result = await ctx.store.registerDevice(ctx.instance.id, {
       uuid,
       posId: workplace,

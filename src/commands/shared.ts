@@ -1,12 +1,18 @@
 import { centsToUnits } from '../domain/money.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { has, type Params } from '../protocol/params.js';
-import type { LedgerRow, License, PointOfSale, Product } from '../store/types.js';
+import type { CatalogueSnapshot } from '../store/catalogue-snapshot.js';
+import type { LedgerRow, PointOfSale, Product } from '../store/types.js';
 import type { CommandContext } from './command.js';
 
+/** The instance's catalogue as of this request (no rows are read while it is unchanged). */
+export function catalogueOf(ctx: CommandContext): Promise<CatalogueSnapshot> {
+  return ctx.store.catalogueSnapshot(ctx.instance.id, ctx.instance.catalogueVersion);
+}
+
 /** The POS named by the request, after its password check (steps 9–10). */
-export async function accessPos(ctx: CommandContext, posId: number, posPassword: string | undefined): Promise<PointOfSale> {
-  const pos = await ctx.store.pos(ctx.instance.id, posId);
+export async function accessPos(ctx: CommandContext, catalogue: CatalogueSnapshot, posId: number, posPassword: string | undefined): Promise<PointOfSale> {
+  const pos = catalogue.pos(posId);
   if (!pos) throw new ProtocolError('not_found', `Point of sale ${posId} does not exist`, 'POSID');
   await ctx.posGuard.checkAccess(ctx.instance.id, pos, posPassword);
   return pos;
@@ -39,16 +45,4 @@ export function transactionView(row: LedgerRow): object {
 /** A product as listproducts answers it; `Amount: 0` is what the client counts up from. */
 export function productView(p: Product): object {
   return { ID: p.ID, ProductName: p.ProductName, Price: centsToUnits(p.priceCents), Deposit: p.Deposit, CrewBlocked: p.CrewBlocked, Amount: 0 };
-}
-
-/** The license named by config `license_key`, or null when there is none. */
-export async function currentLicense(ctx: CommandContext): Promise<License | null> {
-  const key = (await ctx.store.config(ctx.instance.id)).license_key;
-  return key ? ctx.store.license(ctx.instance.id, key) : null;
-}
-
-/** The instance's deposit product (config `deposit_product`), or null. */
-export async function depositProduct(ctx: CommandContext, config: Record<string, string>): Promise<Product | null> {
-  const id = Number(config.deposit_product);
-  return Number.isSafeInteger(id) && id > 0 ? ctx.store.product(ctx.instance.id, id) : null;
 }

@@ -2,6 +2,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import { requireId, type Params } from '../protocol/params.js';
 import { badParameter } from '../protocol/errors.js';
 import { defineCommand } from './command.js';
+import { catalogueOf } from './shared.js';
 
 /** verifyauth: trades a POS password for a signed, expiring token. */
 export default defineCommand({
@@ -16,7 +17,7 @@ export default defineCommand({
     return { workplace, password: String(password) };
   },
   async run({ workplace, password }, ctx) {
-    const pos = await ctx.store.pos(ctx.instance.id, workplace);
+    const pos = (await catalogueOf(ctx)).pos(workplace);
     if (!pos) throw new ProtocolError('not_found', `Point of sale ${workplace} does not exist`, 'workplace');
     const { success, token } = await ctx.posGuard.verify(ctx.instance.id, pos, password);
     return { event: 'verifyauth', parameters: { success, password: token, workplace } };

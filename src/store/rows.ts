@@ -14,7 +14,7 @@ const text = (v: unknown): string => String(v);
 const textOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 export function toInstance(r: Row): Instance {
-  return { id: int(r.id), slug: text(r.slug), name: text(r.name), apiKeyHash: textOrNull(r.api_key_hash), adminKeyHash: textOrNull(r.admin_key_hash) };
+  return { id: int(r.id), slug: text(r.slug), name: text(r.name), apiKeyHash: textOrNull(r.api_key_hash), adminKeyHash: textOrNull(r.admin_key_hash), catalogueVersion: int(r.catalogue_version) };
 }
 
 export function toDevice(r: Row): Device {

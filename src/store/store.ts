@@ -12,15 +12,12 @@ import type {
   IdempotencyLookup,
   Instance,
   LedgerRow,
-  License,
-  PaymentMethod,
-  PointOfSale,
-  Product,
   StoredEvent,
   TicketDraft,
   TransactionQuery,
 } from './types.js';
 import type { Catalogue, CatalogueChange, InstanceImport } from '../instances/instance-spec.js';
+import type { CatalogueSnapshot } from './catalogue-snapshot.js';
 
 export type * from './types.js';
 
@@ -45,19 +42,17 @@ export interface Store {
 
   instanceBySlug(slug: string): Promise<Instance | null>;
   listInstances(): Promise<Instance[]>;
-  config(instanceId: number): Promise<Record<string, string>>;
-  license(instanceId: number, licenseKey: string): Promise<License | null>;
-  listPos(instanceId: number): Promise<PointOfSale[]>;
-  pos(instanceId: number, posId: number): Promise<PointOfSale | null>;
-  product(instanceId: number, productId: number): Promise<Product | null>;
-  /** Products assigned to the POS, by ID. */
-  productsOfPos(instanceId: number, posId: number): Promise<Product[]>;
-  /** Payment methods assigned to the POS, by ID. */
-  paymentMethodsOfPos(instanceId: number, posId: number): Promise<PaymentMethod[]>;
+  /**
+   * The catalogue as terminals use it, at catalogue version `version` or
+   * newer. A request passes its instance row's `catalogueVersion`, read after
+   * it arrived, so it sees every catalogue change committed before that.
+   */
+  catalogueSnapshot(instanceId: number, version: number): Promise<CatalogueSnapshot>;
 
   /**
    * Appends one ticket atomically: all rows with gapless per-instance IDs and
-   * the hash chain, or nothing. Replays an already booked RequestID.
+   * the hash chain, or nothing. Replays an already booked RequestID; refuses
+   * (`catalogue_changed`) a draft priced at an older catalogue version.
    */
   appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult>;
   /** What a RequestID already stands for, checked before a sale is priced. */

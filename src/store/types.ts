@@ -8,6 +8,8 @@ export interface Instance {
   apiKeyHash: string | null;
   /** scrypt hash of the administration key; null when none was set. */
   adminKeyHash: string | null;
+  /** Raised by every change of the catalogue (products, methods, POS, assignments, config, license). */
+  catalogueVersion: number;
 }
 
 export interface Product {
@@ -83,6 +85,12 @@ export interface TicketDraft {
   fingerprint: string;
   /** License TicketLimit: tickets the instance may ever book; 0 = unlimited. */
   ticketLimit: number;
+  /**
+   * The catalogue version the sale was priced and authorised at: if the
+   * catalogue has changed since, nothing is written and the append answers
+   * `catalogue_changed`. null: no check (a sale that depends on no catalogue).
+   */
+  catalogueVersion: number | null;
 }
 
 /** A booked ticket, as answered to payitems. */
@@ -98,7 +106,8 @@ export type AppendResult =
   | { outcome: 'booked'; ticket: BookedTicket }
   | { outcome: 'duplicate'; ticket: BookedTicket }
   | { outcome: 'conflict' }
-  | { outcome: 'limit_reached' };
+  | { outcome: 'limit_reached' }
+  | { outcome: 'catalogue_changed'; version: number };
 
 export type IdempotencyLookup =
   | { outcome: 'none' }

@@ -28,7 +28,7 @@ const FILE = {
 };
 
 function draft(requestId: string): TicketDraft {
-  return { posId: 1, paymentId: 1, lines: [{ productId: 1, amount: 1, cents: 450 }], note: null, items: 1, requestId, fingerprint: '1|1|1x1', ticketLimit: 0 };
+  return { posId: 1, paymentId: 1, lines: [{ productId: 1, amount: 1, cents: 450 }], note: null, items: 1, requestId, fingerprint: '1|1|1x1', ticketLimit: 0, catalogueVersion: null };
 }
 
 test('a batch whose whole transaction is rolled back books none of its sales; the ledger stays gapless and chained', async () => {

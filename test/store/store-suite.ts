@@ -4,6 +4,7 @@ import { verifySecret } from '../../src/auth/secrets.js';
 import { verifyChain } from '../../src/audit/verify-chain.js';
 import { parseInstances } from '../../src/instances/instance-file.js';
 import type { Store } from '../../src/store/store.js';
+import type { CatalogueSnapshot } from '../../src/store/catalogue-snapshot.js';
 import type { Instance, TicketDraft } from '../../src/store/types.js';
 
 /** A backend under test: a fresh, migrated store and a way to open a second handle on the same data. */
@@ -57,6 +58,7 @@ function draft(overrides: Partial<TicketDraft> = {}): TicketDraft {
     requestId: null,
     fingerprint: '2|1|1x2',
     ticketLimit: 0,
+    catalogueVersion: null,
     ...overrides,
   };
 }
@@ -69,6 +71,12 @@ export function runStoreTests(factory: StoreFactory): void {
     let store: Store;
     let alpha: Instance;
     let beta: Instance;
+
+    /** The catalogue as a request arriving now would see it. */
+    const current = async (slug: string): Promise<CatalogueSnapshot> => {
+      const instance = (await store.instanceBySlug(slug)) as Instance;
+      return store.catalogueSnapshot(instance.id, instance.catalogueVersion);
+    };
 
     before(async () => {
       store = await factory.create();
@@ -92,27 +100,30 @@ export function runStoreTests(factory: StoreFactory): void {
       assert.equal(beta.apiKeyHash, null);
       assert.equal(await store.instanceBySlug('nope'), null);
       assert.deepEqual((await store.listInstances()).map((i) => i.slug), ['alpha', 'beta']);
-      assert.deepEqual(await store.config(alpha.id), { deposit_product: '99', license_key: 'A-1', note: 'true', ticket_limit: '20' });
-      const license = await store.license(alpha.id, 'A-1');
-      assert.equal(license?.DeviceLimit, 2);
-      assert.equal(license?.Expires, null);
-      assert.equal(license?.Created, '2020-01-01T00:00:00.000Z');
-      assert.equal(await store.license(beta.id, 'A-1'), null);
-      assert.deepEqual((await store.listPos(alpha.id)).map((p) => [p.ID, p.PointOfSale, p.passwordHash !== null]), [
+      const a = await current('alpha');
+      const b = await current('beta');
+      assert.deepEqual(a.config, { deposit_product: '99', license_key: 'A-1', note: 'true', ticket_limit: '20' });
+      assert.equal(a.license?.DeviceLimit, 2);
+      assert.equal(a.license?.Expires, null);
+      assert.equal(a.license?.Created, '2020-01-01T00:00:00.000Z');
+      assert.equal(b.license, null);
+      assert.deepEqual(a.listPos().map((p) => [p.ID, p.PointOfSale, p.passwordHash !== null]), [
         [1, 'Nord', true],
         [2, 'Süd', false],
       ]);
-      assert.deepEqual((await store.productsOfPos(alpha.id, 2)).map((p) => [p.ID, p.priceCents, p.Deposit, p.CrewBlocked]), [
+      assert.deepEqual(a.productsOfPos(2).map((p) => [p.ID, p.priceCents, p.Deposit, p.CrewBlocked]), [
         [1, 450, true, false],
         [2, 200, false, true],
       ]);
-      assert.deepEqual((await store.paymentMethodsOfPos(alpha.id, 1)).map((m) => [m.ID, m.crew]), [
+      assert.deepEqual(a.paymentMethodsOfPos(1).map((m) => [m.ID, m.crew]), [
         [1, false],
         [3, true],
       ]);
-      assert.equal((await store.product(alpha.id, 99))?.ProductName, 'Pfand');
-      assert.equal(await store.product(beta.id, 99), null);
-      assert.equal(await store.pos(beta.id, 2), null);
+      assert.equal(a.product(99)?.ProductName, 'Pfand');
+      assert.equal(a.depositProduct()?.ID, 99);
+      assert.equal(b.product(99), null);
+      assert.equal(b.pos(2), null);
+      assert.deepEqual(b.productsOfPos(2), []);
     });
 
     test('re-import reports a change only when what terminals show changed, and publishes updatepos', async () => {
@@ -127,9 +138,9 @@ export function runStoreTests(factory: StoreFactory): void {
       assert.deepEqual(report.changed, [beta.id]);
       const events = await store.eventsAfter(start);
       assert.deepEqual(events.map((e) => [e.instanceId, e.kind, e.message]), [[beta.id, 'updatepos', 'updatepos']]);
-      assert.equal((await store.product(beta.id, 1))?.priceCents, 350);
+      assert.equal((await current('beta')).product(1)?.priceCents, 350);
       // The password stays; the re-imported api key still opens the instance.
-      assert.notEqual((await store.pos(alpha.id, 1))?.passwordHash, null);
+      assert.notEqual((await current('alpha')).pos(1)?.passwordHash, null);
       assert.equal(await verifySecret('alpha-key', (await store.instanceBySlug('alpha'))?.apiKeyHash ?? ''), true);
     });
 
@@ -251,7 +262,7 @@ export function runStoreTests(factory: StoreFactory): void {
         audit: { action: 'update product 2', before: { Price: 2 }, after: { Price: 2.5 } },
       }));
       assert.equal(after.products.find((p) => p.ID === 2)?.priceCents, 250);
-      assert.equal((await store.productsOfPos(alpha.id, 2)).find((p) => p.ID === 2)?.priceCents, 250);
+      assert.equal((await current('alpha')).productsOfPos(2).find((p) => p.ID === 2)?.priceCents, 250);
       assert.deepEqual((await store.eventsAfter(start)).map((e) => [e.instanceId, e.message]), [[alpha.id, 'updatepos']]);
       const [entry] = await store.audit(alpha.id, 10);
       assert.deepEqual(entry && { ...entry, at: '' }, { at: '', key: 'fp-1', action: 'update product 2', before: { Price: 2 }, after: { Price: 2.5 } });
@@ -263,6 +274,51 @@ export function runStoreTests(factory: StoreFactory): void {
       assert.equal((await store.audit(alpha.id, 10)).length, 1);
       await store.setAdminKey(alpha.id, 'scrypt$x');
       assert.equal((await store.instanceBySlug('alpha'))?.adminKeyHash, 'scrypt$x');
+    });
+
+    test('every catalogue write raises the catalogue version; sales do not', async () => {
+      const start = (await store.instanceBySlug('alpha'))!.catalogueVersion;
+      await store.appendTicket(alpha.id, 'alpha', draft(), NOW);
+      assert.equal((await store.instanceBySlug('alpha'))!.catalogueVersion, start, 'a sale is no catalogue change');
+      await store.updateCatalogue(alpha.id, 'fp-1', (c) => ({ catalogue: { ...c, config: { ...c.config, note: 'v2' } }, audit: { action: 'config', before: null, after: null } }));
+      const afterUpdate = (await store.instanceBySlug('alpha'))!.catalogueVersion;
+      assert.ok(afterUpdate > start, 'updateCatalogue raises it');
+      const other = await factory.reopen();
+      try {
+        const changed = structuredClone(FILE);
+        (changed.instances[0] as { products: { Price: number }[] }).products[1]!.Price = 2.75;
+        await other.importInstances(await parseInstances(changed, 'suite'));
+      } finally {
+        await other.close();
+      }
+      const afterImport = (await store.instanceBySlug('alpha'))!;
+      assert.ok(afterImport.catalogueVersion > afterUpdate, 'an import through another handle raises it');
+      const snapshot = await store.catalogueSnapshot(alpha.id, afterImport.catalogueVersion);
+      assert.equal(snapshot.version, afterImport.catalogueVersion);
+      assert.equal(snapshot.product(2)?.priceCents, 275, "another handle's change is seen at its version");
+      assert.equal(snapshot.config.note, 'true', 'the import replaced the config note again');
+    });
+
+    test('a sale priced at an older catalogue version writes nothing and names the current version', async () => {
+      const version = (await store.instanceBySlug('alpha'))!.catalogueVersion;
+      const head = await store.ledgerHead(alpha.id);
+      const stale = await store.appendTicket(alpha.id, 'alpha', draft({ catalogueVersion: version - 1, requestId: 'cat-1', fingerprint: 'c1' }), NOW);
+      assert.deepEqual(stale, { outcome: 'catalogue_changed', version });
+      assert.deepEqual(await store.ledgerHead(alpha.id), head, 'nothing written');
+      assert.equal((await store.findRequest(alpha.id, 'cat-1', 'c1')).outcome, 'none', 'the RequestID stays free');
+      const booked = await store.appendTicket(alpha.id, 'alpha', draft({ catalogueVersion: version, requestId: 'cat-1', fingerprint: 'c1' }), NOW);
+      assert.equal(booked.outcome, 'booked');
+      // A booked RequestID is replayed whatever the catalogue did since.
+      const replay = await store.appendTicket(alpha.id, 'alpha', draft({ catalogueVersion: version - 1, requestId: 'cat-1', fingerprint: 'c1' }), NOW);
+      assert.equal(replay.outcome, 'duplicate');
+      // In one batch: the stale sale is refused alone, its neighbours are booked.
+      const batch = await Promise.all([
+        store.appendTicket(alpha.id, 'alpha', draft({ catalogueVersion: version }), NOW),
+        store.appendTicket(alpha.id, 'alpha', draft({ catalogueVersion: version - 1 }), NOW),
+        store.appendTicket(alpha.id, 'alpha', draft({ catalogueVersion: version }), NOW),
+      ]);
+      assert.deepEqual(batch.map((r) => r.outcome), ['booked', 'catalogue_changed', 'booked']);
+      assert.equal((await verifyChain(store, alpha)).ok, true);
     });
 
     test('a void appends a negated reversal once; the original stays untouched', async () => {

@@ -16,6 +16,7 @@ interface Head {
   lastId: number;
   lastTicketId: number;
   lastHash: string;
+  catalogueVersion: number;
 }
 
 /**
@@ -57,9 +58,9 @@ export async function appendBatch(ctx: PgBatchContext, pending: readonly Pending
 async function writeBatch(ctx: PgBatchContext, client: pg.PoolClient, pending: readonly PendingAppend[]): Promise<Settled<AppendResult>[]> {
   const heads = new Map<number, Head>();
   for (const id of [...new Set(pending.map((p) => p.instanceId))].sort((a, b) => a - b)) {
-    const r = (await client.query('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = $1 FOR UPDATE', [id])).rows[0] as Record<string, unknown> | undefined;
+    const r = (await client.query('SELECT last_tx_id, last_ticket_id, last_hash, catalogue_version FROM instances WHERE id = $1 FOR UPDATE', [id])).rows[0] as Record<string, unknown> | undefined;
     if (!r) throw new Error(`instance ${id} vanished`);
-    heads.set(id, { lastId: Number(r.last_tx_id), lastTicketId: Number(r.last_ticket_id), lastHash: String(r.last_hash) });
+    heads.set(id, { lastId: Number(r.last_tx_id), lastTicketId: Number(r.last_ticket_id), lastHash: String(r.last_hash), catalogueVersion: Number(r.catalogue_version) });
   }
   // RequestIDs booked earlier in this same batch are not in the table yet.
   const bookedHere = new Map<string, { fingerprint: string; ticket: BookedTicket }>();
@@ -80,6 +81,10 @@ async function writeBatch(ctx: PgBatchContext, client: pg.PoolClient, pending: r
       }
     }
     const head = heads.get(instanceId) as Head;
+    if (draft.catalogueVersion !== null && draft.catalogueVersion !== head.catalogueVersion) {
+      outcomes.push({ ok: true, value: { outcome: 'catalogue_changed', version: head.catalogueVersion } });
+      continue;
+    }
     const ticketId = head.lastTicketId + 1;
     if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) {
       outcomes.push({ ok: true, value: { outcome: 'limit_reached' } });
@@ -87,7 +92,7 @@ async function writeBatch(ctx: PgBatchContext, client: pg.PoolClient, pending: r
     }
     const chained: LedgerRow[] = chainTicket(slug, head, { ...draft, ticketId }, now);
     const last = chained[chained.length - 1];
-    heads.set(instanceId, { lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash });
+    heads.set(instanceId, { ...head, lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash });
     const ticket: BookedTicket = { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows: chained };
     for (const r of chained) rows.push({ ...r, instanceId });
     tickets.push({ instanceId, ticket, requestId: draft.requestId, fingerprint: draft.fingerprint, now });

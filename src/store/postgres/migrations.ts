@@ -173,4 +173,11 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX transactions_time ON transactions (instance_id, timestamp);
     `,
   },
+  {
+    version: 3,
+    name: 'catalogue version',
+    // Raised by every catalogue write: gateways keep the catalogue in memory
+    // per version, and a sale commits only at the version it was priced at.
+    sql: `ALTER TABLE instances ADD COLUMN catalogue_version BIGINT NOT NULL DEFAULT 0;`,
+  },
 ];

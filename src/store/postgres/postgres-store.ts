@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { chainTicket, GENESIS_HASH, reverseTicket, type TicketToChain } from '../../domain/ledger.js';
 import type { Catalogue, CatalogueChange, InstanceImport } from '../../instances/instance-spec.js';
-import { toAuditEntry, toCatalogue, toDevice, toInstance, toLedgerRow, toRevenuePoint, toTotalsRow, toLicense, toPaymentMethod, toPos, toProduct, viewDigest } from '../rows.js';
+import { toAuditEntry, toCatalogue, toDevice, toInstance, toLedgerRow, toRevenuePoint, toTotalsRow, viewDigest } from '../rows.js';
 import type { Store } from '../store.js';
 import type {
   AppendResult,
@@ -18,15 +18,12 @@ import type {
   IdempotencyLookup,
   Instance,
   LedgerRow,
-  License,
-  PaymentMethod,
-  PointOfSale,
-  Product,
   StoredEvent,
   TicketDraft,
   TransactionQuery,
 } from '../types.js';
 import { GroupCommit, type PendingAppend } from '../group-commit.js';
+import { CatalogueSnapshot, SnapshotCache } from '../catalogue-snapshot.js';
 import { appendBatch } from './batch-append.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
@@ -60,6 +57,7 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #url: string;
   #listener: pg.Client | undefined;
+  readonly #snapshots = new SnapshotCache((instanceId) => this.#loadSnapshot(instanceId));
   readonly #appends = new GroupCommit<PendingAppend, AppendResult>((pending) =>
     appendBatch(
       {
@@ -139,55 +137,34 @@ export class PostgresStore implements Store {
   }
 
   async instanceBySlug(slug: string): Promise<Instance | null> {
-    const r = await this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances WHERE slug = $1', [slug]);
+    const r = await this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash, catalogue_version FROM instances WHERE slug = $1', [slug]);
     return r ? toInstance(r) : null;
   }
 
   async listInstances(): Promise<Instance[]> {
-    return (await this.#all('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances ORDER BY id')).map(toInstance);
+    return (await this.#all('SELECT id, slug, name, api_key_hash, admin_key_hash, catalogue_version FROM instances ORDER BY id')).map(toInstance);
   }
 
-  async config(instanceId: number): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    for (const r of await this.#all('SELECT key, value FROM config WHERE instance_id = $1 ORDER BY key', [instanceId])) out[String(r.key)] = String(r.value);
-    return out;
+  async catalogueSnapshot(instanceId: number, version: number): Promise<CatalogueSnapshot> {
+    return this.#snapshots.get(instanceId, version);
   }
 
-  async license(instanceId: number, licenseKey: string): Promise<License | null> {
-    const r = await this.#get('SELECT * FROM licenses WHERE instance_id = $1 AND license_key = $2', [instanceId, licenseKey]);
-    return r ? toLicense(r) : null;
-  }
-
-  async listPos(instanceId: number): Promise<PointOfSale[]> {
-    return (await this.#all('SELECT * FROM pos WHERE instance_id = $1 ORDER BY id', [instanceId])).map(toPos);
-  }
-
-  async pos(instanceId: number, posId: number): Promise<PointOfSale | null> {
-    const r = await this.#get('SELECT * FROM pos WHERE instance_id = $1 AND id = $2', [instanceId, posId]);
-    return r ? toPos(r) : null;
-  }
-
-  async product(instanceId: number, productId: number): Promise<Product | null> {
-    const r = await this.#get('SELECT * FROM products WHERE instance_id = $1 AND id = $2', [instanceId, productId]);
-    return r ? toProduct(r) : null;
-  }
-
-  async productsOfPos(instanceId: number, posId: number): Promise<Product[]> {
-    const rows = await this.#all(
-      `SELECT p.* FROM pos_products a JOIN products p ON p.instance_id = a.instance_id AND p.id = a.product_id
-       WHERE a.instance_id = $1 AND a.pos_id = $2 ORDER BY p.id`,
-      [instanceId, posId],
-    );
-    return rows.map(toProduct);
-  }
-
-  async paymentMethodsOfPos(instanceId: number, posId: number): Promise<PaymentMethod[]> {
-    const rows = await this.#all(
-      `SELECT m.* FROM pos_payment_methods a JOIN payment_methods m ON m.instance_id = a.instance_id AND m.id = a.payment_id
-       WHERE a.instance_id = $1 AND a.pos_id = $2 ORDER BY m.id`,
-      [instanceId, posId],
-    );
-    return rows.map(toPaymentMethod);
+  /** The catalogue and its version, read in one snapshot of the database. */
+  async #loadSnapshot(instanceId: number): Promise<CatalogueSnapshot> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const r = await this.#get('SELECT catalogue_version FROM instances WHERE id = $1', [instanceId], client);
+      if (!r) throw new Error(`instance ${instanceId} does not exist`);
+      const snapshot = new CatalogueSnapshot(Number(r.catalogue_version), await this.#catalogueRows(client, instanceId));
+      await client.query('COMMIT');
+      return snapshot;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   async #lookup(client: Client, instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup> {
@@ -239,7 +216,7 @@ export class PostgresStore implements Store {
 
   /** Locks the instance's row, the per-instance writer lock: other instances write in parallel. */
   async #lockHead(client: pg.PoolClient, instanceId: number): Promise<Row> {
-    const head = await this.#get('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = $1 FOR UPDATE', [instanceId], client);
+    const head = await this.#get('SELECT last_tx_id, last_ticket_id, last_hash, catalogue_version FROM instances WHERE id = $1 FOR UPDATE', [instanceId], client);
     if (!head) throw new Error(`instance ${instanceId} vanished`);
     return head;
   }
@@ -256,6 +233,8 @@ export class PostgresStore implements Store {
         const seen = await this.#lookup(client, instanceId, draft.requestId, draft.fingerprint);
         if (seen.outcome !== 'none') return seen;
       }
+      const version = Number(head.catalogue_version);
+      if (draft.catalogueVersion !== null && draft.catalogueVersion !== version) return { outcome: 'catalogue_changed', version };
       const ticketId = Number(head.last_ticket_id) + 1;
       if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
       return { outcome: 'booked', ticket: await this.#writeTicket(client, instanceId, slug, head, { ...draft, ticketId, voids: null }, now) };
@@ -391,6 +370,7 @@ export class PostgresStore implements Store {
   }
 
   async #replaceCatalogue(client: pg.PoolClient, id: number, spec: CatalogueWrite): Promise<void> {
+    await client.query('UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = $1', [id]);
     const oldPasswords = new Map((await this.#all('SELECT id, password_hash FROM pos WHERE instance_id = $1', [id], client)).map((r) => [Number(r.id), r.password_hash]));
     for (const table of CATALOGUE_TABLES) {
       await client.query(`DELETE FROM ${table} WHERE instance_id = $1`, [id]);

@@ -14,6 +14,7 @@ interface Head {
   lastId: number;
   lastTicketId: number;
   lastHash: string;
+  catalogueVersion: number;
 }
 
 const ROW_COLUMNS = '(instance_id, id, ticket_id, pos_id, payment_id, product_id, amount, cents, timestamp, hash, note)';
@@ -28,17 +29,18 @@ function rowsInsert(count: number): string {
  * with synchronous=FULL), each in its own savepoint: a sale that fails is
  * rolled back alone, and none is answered before the COMMIT (the caller
  * resolves only after this returns). Each instance's head (last row ID,
- * ticket ID, hash) is read once, carried from sale to sale in memory, and
- * written back once at the end of the batch, inside the same transaction.
+ * ticket ID, hash, catalogue version) is read once under the write lock,
+ * carried from sale to sale in memory, and written back once at the end of
+ * the batch, inside the same transaction.
  */
 export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]): Settled<AppendResult>[] {
   const heads = new Map<number, Head>();
   const headOf = (instanceId: number): Head => {
     let head = heads.get(instanceId);
     if (!head) {
-      const r = ctx.prepare('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = ?').get(instanceId) as Record<string, unknown> | undefined;
+      const r = ctx.prepare('SELECT last_tx_id, last_ticket_id, last_hash, catalogue_version FROM instances WHERE id = ?').get(instanceId) as Record<string, unknown> | undefined;
       if (!r) throw new Error(`instance ${instanceId} vanished`);
-      head = { lastId: Number(r.last_tx_id), lastTicketId: Number(r.last_ticket_id), lastHash: String(r.last_hash) };
+      head = { lastId: Number(r.last_tx_id), lastTicketId: Number(r.last_ticket_id), lastHash: String(r.last_hash), catalogueVersion: Number(r.catalogue_version) };
       heads.set(instanceId, head);
     }
     return head;
@@ -51,6 +53,7 @@ export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]
       if (seen.outcome !== 'none') return { result: seen };
     }
     const head = headOf(instanceId);
+    if (draft.catalogueVersion !== null && draft.catalogueVersion !== head.catalogueVersion) return { result: { outcome: 'catalogue_changed', version: head.catalogueVersion } };
     const ticketId = head.lastTicketId + 1;
     if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { result: { outcome: 'limit_reached' } };
     const rows: LedgerRow[] = chainTicket(slug, head, { ...draft, ticketId }, now);
@@ -72,7 +75,7 @@ export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]
     const last = rows[rows.length - 1];
     return {
       result: { outcome: 'booked', ticket: { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows } },
-      head: { lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash },
+      head: { ...head, lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash },
     };
   });
   const outcomes: Settled<AppendResult>[] = [];

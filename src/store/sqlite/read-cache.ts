@@ -3,13 +3,14 @@ import type Database from 'better-sqlite3';
 const MAX_ENTRIES = 10_000;
 
 /**
- * Remembers catalogue reads (instances, POS, products, payment methods,
- * config, licenses) until the database changes. SQLite's `PRAGMA
+ * Remembers reads of instance rows (every request reads its instance: key
+ * hash, catalogue version) until the database changes. SQLite's `PRAGMA
  * data_version` changes whenever another connection (another shard, the CLI)
  * commits, so a read first asks it (2 us instead of a query); this
- * connection's own catalogue writes call `clear()`. A gateway that reports
+ * connection's own writes to instances call `clear()`. A gateway that reports
  * each arriving request (`requestArrived`) lets the reads of one request share
- * one check. Values are frozen: callers share them.
+ * one check. Values are frozen: callers share them. (The catalogue itself is
+ * kept per catalogue version: src/store/catalogue-snapshot.ts.)
  */
 export class ReadCache {
   readonly #version: Database.Statement;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainTicket, GENESIS_HASH, reverseTicket, type TicketToChain } from '../../domain/ledger.js';
 import type { Catalogue, CatalogueChange, InstanceImport } from '../../instances/instance-spec.js';
-import { toAuditEntry, toCatalogue, toDevice, toInstance, toLedgerRow, toRevenuePoint, toTotalsRow, toLicense, toPaymentMethod, toPos, toProduct, viewDigest } from '../rows.js';
+import { toAuditEntry, toCatalogue, toDevice, toInstance, toLedgerRow, toRevenuePoint, toTotalsRow, viewDigest } from '../rows.js';
 import type { Store } from '../store.js';
 import type {
   AppendResult,
@@ -20,15 +20,12 @@ import type {
   IdempotencyLookup,
   Instance,
   LedgerRow,
-  License,
-  PaymentMethod,
-  PointOfSale,
-  Product,
   StoredEvent,
   TicketDraft,
   TransactionQuery,
 } from '../types.js';
 import { GroupCommit, type PendingAppend } from '../group-commit.js';
+import { CatalogueSnapshot, SnapshotCache } from '../catalogue-snapshot.js';
 import { appendBatch } from './batch-append.js';
 import { ReadCache } from './read-cache.js';
 import { WalSync } from './wal-sync.js';
@@ -59,6 +56,7 @@ export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #cache: ReadCache;
+  readonly #snapshots = new SnapshotCache(async (instanceId) => this.#loadSnapshot(instanceId));
   readonly #wal: WalSync | undefined;
   readonly #checkpointer: Checkpointer | undefined;
   readonly #watchers: ((here: boolean) => void)[] = [];
@@ -167,70 +165,26 @@ export class SqliteStore implements Store {
 
   async instanceBySlug(slug: string): Promise<Instance | null> {
     return this.#cache.get(`instance:${slug}`, () => {
-      const r = this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances WHERE slug = ?', slug);
+      const r = this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash, catalogue_version FROM instances WHERE slug = ?', slug);
       return r ? toInstance(r) : null;
     });
   }
 
   async listInstances(): Promise<Instance[]> {
-    return this.#all('SELECT id, slug, name, api_key_hash, admin_key_hash FROM instances ORDER BY id').map(toInstance);
+    return this.#all('SELECT id, slug, name, api_key_hash, admin_key_hash, catalogue_version FROM instances ORDER BY id').map(toInstance);
   }
 
-  async config(instanceId: number): Promise<Record<string, string>> {
-    return this.#cache.get(`config:${instanceId}`, () => {
-      const out: Record<string, string> = {};
-      for (const r of this.#all('SELECT key, value FROM config WHERE instance_id = ? ORDER BY key', instanceId)) {
-        out[String(r.key)] = String(r.value);
-      }
-      return out;
-    });
+  async catalogueSnapshot(instanceId: number, version: number): Promise<CatalogueSnapshot> {
+    return this.#snapshots.get(instanceId, version);
   }
 
-  async license(instanceId: number, licenseKey: string): Promise<License | null> {
-    return this.#cache.get(`license:${instanceId}:${licenseKey}`, () => {
-      const r = this.#get('SELECT * FROM licenses WHERE instance_id = ? AND license_key = ?', instanceId, licenseKey);
-      return r ? toLicense(r) : null;
-    });
-  }
-
-  async listPos(instanceId: number): Promise<PointOfSale[]> {
-    return this.#cache.get(`listpos:${instanceId}`, () => this.#all('SELECT * FROM pos WHERE instance_id = ? ORDER BY id', instanceId).map(toPos));
-  }
-
-  async pos(instanceId: number, posId: number): Promise<PointOfSale | null> {
-    return this.#cache.get(`pos:${instanceId}:${posId}`, () => {
-      const r = this.#get('SELECT * FROM pos WHERE instance_id = ? AND id = ?', instanceId, posId);
-      return r ? toPos(r) : null;
-    });
-  }
-
-  async product(instanceId: number, productId: number): Promise<Product | null> {
-    return this.#cache.get(`product:${instanceId}:${productId}`, () => {
-      const r = this.#get('SELECT * FROM products WHERE instance_id = ? AND id = ?', instanceId, productId);
-      return r ? toProduct(r) : null;
-    });
-  }
-
-  async productsOfPos(instanceId: number, posId: number): Promise<Product[]> {
-    return this.#cache.get(`products:${instanceId}:${posId}`, () =>
-      this.#all(
-        `SELECT p.* FROM pos_products a JOIN products p ON p.instance_id = a.instance_id AND p.id = a.product_id
-         WHERE a.instance_id = ? AND a.pos_id = ? ORDER BY p.id`,
-        instanceId,
-        posId,
-      ).map(toProduct),
-    );
-  }
-
-  async paymentMethodsOfPos(instanceId: number, posId: number): Promise<PaymentMethod[]> {
-    return this.#cache.get(`methods:${instanceId}:${posId}`, () =>
-      this.#all(
-        `SELECT m.* FROM pos_payment_methods a JOIN payment_methods m ON m.instance_id = a.instance_id AND m.id = a.payment_id
-         WHERE a.instance_id = ? AND a.pos_id = ? ORDER BY m.id`,
-        instanceId,
-        posId,
-      ).map(toPaymentMethod),
-    );
+  /** The catalogue and its version, read in one transaction. */
+  #loadSnapshot(instanceId: number): CatalogueSnapshot {
+    return this.#db.transaction(() => {
+      const r = this.#get('SELECT catalogue_version FROM instances WHERE id = ?', instanceId);
+      if (!r) throw new Error(`instance ${instanceId} does not exist`);
+      return new CatalogueSnapshot(Number(r.catalogue_version), this.#catalogueRows(instanceId));
+    })();
   }
 
   #ticket(instanceId: number, ticketRow: Row): BookedTicket {
@@ -418,6 +372,7 @@ export class SqliteStore implements Store {
 
   #replaceCatalogue(id: number, spec: CatalogueWrite): void {
     const db = this.#db;
+    this.#prepare('UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = ?').run(id);
     const oldPasswords = new Map(this.#all('SELECT id, password_hash FROM pos WHERE instance_id = ?', id).map((r) => [Number(r.id), r.password_hash]));
     for (const table of CATALOGUE_TABLES) {
       this.#prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
