@@ -299,6 +299,29 @@ export function runStoreTests(factory: StoreFactory): void {
       assert.equal(snapshot.config.note, 'true', 'the import replaced the config note again');
     });
 
+    test("a gateway's store sees another handle's instance changes: at once after their updatepos, and a key change soon", async () => {
+      await store.watchEvents(() => undefined); // what a gateway does at start; PostgreSQL then keeps instance rows in memory
+      const start = await store.latestEventId();
+      const before = (await store.instanceBySlug('alpha'))!;
+      assert.equal((await store.instanceBySlug('alpha'))!.catalogueVersion, before.catalogueVersion);
+      const other = await factory.reopen();
+      try {
+        await other.updateCatalogue(alpha.id, 'fp-1', (c) => ({ catalogue: { ...c, products: c.products.map((p) => (p.ID === 1 ? { ...p, priceCents: 460 } : p)) }, audit: { action: 'price', before: null, after: null } }));
+        assert.deepEqual((await store.eventsAfter(start)).map((e) => e.message), ['updatepos']);
+        const now = (await store.instanceBySlug('alpha'))!;
+        assert.ok(now.catalogueVersion > before.catalogueVersion, 'a terminal told of the change sees it when it asks next');
+        assert.equal((await store.catalogueSnapshot(now.id, now.catalogueVersion)).product(1)?.priceCents, 460);
+        await other.setAdminKey(alpha.id, 'scrypt$rotated');
+      } finally {
+        await other.close();
+      }
+      const deadline = Date.now() + 5000;
+      while ((await store.instanceBySlug('alpha'))!.adminKeyHash !== 'scrypt$rotated') {
+        assert.ok(Date.now() < deadline, 'a key set by another handle is never seen');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    });
+
     test('a sale priced at an older catalogue version writes nothing and names the current version', async () => {
       const version = (await store.instanceBySlug('alpha'))!.catalogueVersion;
       const head = await store.ledgerHead(alpha.id);

@@ -180,4 +180,17 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     // per version, and a sale commits only at the version it was priced at.
     sql: `ALTER TABLE instances ADD COLUMN catalogue_version BIGINT NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 4,
+    name: 'notify instance changes',
+    // Gateways keep instance rows in memory and forget them on this notice.
+    // A trigger rather than each write path: no writer (nor psql) can forget it.
+    sql: `
+      CREATE FUNCTION instances_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('concertpos_instances', ''); RETURN NULL; END $$;
+      CREATE TRIGGER instances_changed
+        AFTER INSERT OR DELETE OR UPDATE OF slug, name, api_key_hash, admin_key_hash, catalogue_version ON instances
+        FOR EACH ROW EXECUTE FUNCTION instances_notify();
+    `,
+  },
 ];

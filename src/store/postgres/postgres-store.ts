@@ -24,7 +24,8 @@ import type {
 } from '../types.js';
 import { GroupCommit, type PendingAppend } from '../group-commit.js';
 import { CatalogueSnapshot, SnapshotCache } from '../catalogue-snapshot.js';
-import { appendBatch } from './batch-append.js';
+import { PgBatchWriter } from './batch-append.js';
+import { InstanceCache } from './instance-cache.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
 
@@ -40,6 +41,8 @@ const EVENT_LOCK = 7_310_002;
 const DEVICE_LOCK_SPACE = 7_310_003;
 const CATALOGUE_LOCK_SPACE = 7_310_004;
 const CHANNEL = 'concertpos_events';
+/** Sent by a trigger on every change of an instance row's identity, keys or catalogue version (migration 4). */
+const INSTANCE_CHANNEL = 'concertpos_instances';
 
 export interface PostgresOptions {
   url: string;
@@ -57,17 +60,15 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #url: string;
   #listener: pg.Client | undefined;
+  readonly #instances = new InstanceCache();
   readonly #snapshots = new SnapshotCache((instanceId) => this.#loadSnapshot(instanceId));
-  readonly #appends = new GroupCommit<PendingAppend, AppendResult>((pending) =>
-    appendBatch(
-      {
-        tx: (fn) => this.#tx(fn),
-        lookup: (client, instanceId, requestId, fingerprint) => this.#lookup(client, instanceId, requestId, fingerprint),
-        appendOne: (p) => this.#appendOne(p),
-      },
-      pending,
-    ),
-  );
+  readonly #batches = new PgBatchWriter({
+    query: (config) => this.#pool.query(config),
+    tx: (fn) => this.#tx(fn),
+    lookup: (client, instanceId, requestId, fingerprint) => this.#lookup(client, instanceId, requestId, fingerprint),
+    appendOne: (p) => this.#appendOne(p),
+  });
+  readonly #appends = new GroupCommit<PendingAppend, AppendResult>((pending) => this.#batches.write(pending));
 
   constructor(options: PostgresOptions) {
     this.#url = options.url;
@@ -127,8 +128,10 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.#listener?.end().catch(() => undefined);
+    const listener = this.#listener;
     this.#listener = undefined;
+    this.#instances.setLive(false);
+    await listener?.end().catch(() => undefined);
     await this.#pool.end();
   }
 
@@ -137,8 +140,16 @@ export class PostgresStore implements Store {
   }
 
   async instanceBySlug(slug: string): Promise<Instance | null> {
-    const r = await this.#get('SELECT id, slug, name, api_key_hash, admin_key_hash, catalogue_version FROM instances WHERE slug = $1', [slug]);
-    return r ? toInstance(r) : null;
+    const known = this.#instances.get(slug);
+    if (known) return known;
+    const generation = this.#instances.generation;
+    // Prepared once per connection: parsed and planned once, not for every request.
+    const text = 'SELECT id, slug, name, api_key_hash, admin_key_hash, catalogue_version FROM instances WHERE slug = $1';
+    const r = (await this.#pool.query({ name: 'concertpos-instance-by-slug', text, values: [slug] })).rows[0] as Row | undefined;
+    if (!r) return null;
+    const instance = toInstance(r);
+    this.#instances.remember(slug, instance, generation);
+    return instance;
   }
 
   async listInstances(): Promise<Instance[]> {
@@ -417,6 +428,9 @@ export class PostgresStore implements Store {
 
   async eventsAfter(afterId: number): Promise<StoredEvent[]> {
     const rows = await this.#all('SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT 1000', [afterId]);
+    // A terminal told of a change (updatepos) must see it when it asks next,
+    // even if the event came by a faster path than the instance notice.
+    if (rows.some((r) => r.kind === 'updatepos')) this.#instances.changed();
     return rows.map((r) => ({
       id: Number(r.id),
       instanceId: r.instance_id === null ? null : Number(r.instance_id),
@@ -430,19 +444,24 @@ export class PostgresStore implements Store {
     return Number((await this.#get('SELECT COALESCE(MAX(id), 0) AS id FROM events'))?.id ?? 0);
   }
 
+  /** Also keeps instance rows in memory while it listens (InstanceCache). */
   async watchEvents(onPublished: (here: boolean) => void): Promise<void> {
     if (this.#listener) return;
     const client = new pg.Client({ connectionString: this.#url });
-    client.on('notification', () => onPublished(false));
-    // A lost listener is replaced; polling covers the gap meanwhile.
-    client.on('error', () => {
+    client.on('notification', (n) => (n.channel === INSTANCE_CHANNEL ? this.#instances.changed() : onPublished(false)));
+    // A lost listener is replaced; polling covers the gap meanwhile, and instance rows are read each time.
+    const lost = (): void => {
       if (this.#listener !== client) return;
       this.#listener = undefined;
+      this.#instances.setLive(false);
       setTimeout(() => void this.watchEvents(onPublished).catch(() => undefined), 1000).unref();
-    });
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${CHANNEL}; LISTEN ${INSTANCE_CHANNEL}`);
     this.#listener = client;
+    this.#instances.setLive(true);
   }
 
   async #catalogueRows(client: Client, instanceId: number): Promise<Catalogue> {
