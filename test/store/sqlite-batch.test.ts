@@ -65,3 +65,28 @@ test('a batch whose whole transaction is rolled back books none of its sales; th
     dir.remove();
   }
 });
+
+test('a sale that fails alone fails only itself: the others of its batch are booked, gapless and chained', async () => {
+  const dir = tempDir('concertpos-batch-');
+  const file = join(dir.path, 'concertpos.db');
+  const store = new SqliteStore({ file });
+  try {
+    await store.migrate();
+    await store.importInstances(await parseInstances(FILE, 'batch'));
+    const alpha = (await store.instanceBySlug('alpha')) as Instance;
+    const other = new Database(file);
+    // ABORT undoes only the failing statement: the batch must roll that sale back alone.
+    other.exec("CREATE TRIGGER refuse_b BEFORE INSERT ON tickets WHEN NEW.request_id = 'b' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    other.close();
+    const results = await Promise.allSettled(['a', 'b', 'c', 'd'].map((id) => store.appendTicket(alpha.id, 'alpha', draft(id), '2026-06-01T12:00:00.000Z')));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' && r.value.outcome === 'booked' ? r.value.ticket.ticketId : r.status)),
+      [1, 'rejected', 2, 3],
+    );
+    assert.deepEqual((await store.transactions(alpha.id, {})).map((r) => r.ID).sort(), [1, 2, 3]);
+    assert.deepEqual(await verifyChain(store, alpha), { ok: true, rows: 3 });
+  } finally {
+    await store.close();
+    dir.remove();
+  }
+});

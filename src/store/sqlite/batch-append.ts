@@ -26,14 +26,27 @@ function rowsInsert(count: number): string {
 
 /**
  * Writes the sales that arrived together in one write transaction (one fsync
- * with synchronous=FULL), each in its own savepoint: a sale that fails is
- * rolled back alone, and none is answered before the COMMIT (the caller
+ * with synchronous=FULL); none is answered before the COMMIT (the caller
  * resolves only after this returns). Each instance's head (last row ID,
  * ticket ID, hash, catalogue version) is read once under the write lock,
  * carried from sale to sale in memory, and written back once at the end of
  * the batch, inside the same transaction.
+ *
+ * A sale fails only itself: the batch is first written without savepoints
+ * (they cost as much as the inserts), and if any sale throws, that whole
+ * transaction is rolled back and the batch written again with a savepoint
+ * per sale, so the failing sale is rolled back alone.
  */
 export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]): Settled<AppendResult>[] {
+  try {
+    return writeBatch(ctx, pending, false);
+  } catch {
+    // Rolled back whole (SQLite is local: a failed COMMIT has not committed).
+    return writeBatch(ctx, pending, true);
+  }
+}
+
+function writeBatch(ctx: BatchContext, pending: readonly PendingAppend[], savepoints: boolean): Settled<AppendResult>[] {
   const heads = new Map<number, Head>();
   const headOf = (instanceId: number): Head => {
     let head = heads.get(instanceId);
@@ -45,8 +58,8 @@ export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]
     }
     return head;
   };
-  // A savepoint per sale: the head only moves on once the sale's rows are in.
-  const one = ctx.db.transaction((a: PendingAppend): { result: AppendResult; head?: Head } => {
+  // The head only moves on once the sale's rows are in.
+  const writeSale = (a: PendingAppend): { result: AppendResult; head?: Head } => {
     const { instanceId, slug, draft, now } = a;
     if (draft.requestId !== null) {
       const seen = ctx.lookup(instanceId, draft.requestId, draft.fingerprint);
@@ -77,7 +90,8 @@ export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]
       result: { outcome: 'booked', ticket: { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows } },
       head: { ...head, lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash },
     };
-  });
+  };
+  const one = savepoints ? ctx.db.transaction(writeSale) : writeSale;
   const outcomes: Settled<AppendResult>[] = [];
   ctx.db
     .transaction(() => {
@@ -87,6 +101,7 @@ export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]
           if (head) heads.set(a.instanceId, head);
           outcomes.push({ ok: true, value: result });
         } catch (error) {
+          if (!savepoints) throw error;
           // Some errors (I/O, disk full, out of memory) roll back the whole
           // transaction, not just this sale's savepoint: then every sale of
           // the batch is undone and must fail, or later ones would commit
