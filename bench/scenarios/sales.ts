@@ -95,7 +95,7 @@ export async function salesPostgresScenario(settings: BenchSettings): Promise<Sc
       notes: [
         'payitems as sales-sqlite, --no-rate-limit, --database (one throwaway local cluster)',
         'durability: that cluster runs fsync=off, synchronous_commit=off (test helper) for gateway and ceiling alike: neither survives a power cut',
-        `ceiling: one transaction per batch holding the instance row lock, rows via unnest arrays, best of ${BATCH_SIZES.join('/')} (best: ${ceiling.best.batch})`,
+        `ceiling: the gateway's batch statement (one per batch, rows via unnest arrays, head checked under the instance row lock) without a gateway, best of ${BATCH_SIZES.join('/')} (best: ${ceiling.best.batch})`,
         `chain verified: ${run.chain.ok}; ledger rows ${run.rows} = 4 x acknowledged sales: ${run.rows === run.expectedRows}`,
       ],
       details: { gateway: run, ceiling },
