@@ -34,6 +34,7 @@ export class Connection implements FrameSource {
   #pending = 0;
   missedPings = 0;
   readonly session: Session = { deviceUuid: undefined };
+  verifiedKey: { key: string; against: string } | undefined;
 
   constructor(ws: WebSocket, options: ConnectionOptions) {
     this.#ws = ws;

@@ -17,6 +17,12 @@ export interface FrameSource {
   readonly contentType: ContentType;
   readonly limiter: RateLimiter | undefined;
   readonly session: Session;
+  /**
+   * The API key this connection last presented that was verified, and the
+   * stored hash it matched: the same key against the same hash needs no
+   * hashing again. Dispatch's alone to read and write.
+   */
+  verifiedKey: { key: string; against: string } | undefined;
 }
 
 export interface DispatchResult {
@@ -79,8 +85,13 @@ export class Dispatcher {
       if (!instance) return fail('invalid_instance', true);
       if (instance.apiKeyHash === null) return fail('no_api_key', true);
       const key = p.api_key;
-      if (typeof key !== 'string' || key.length > 256 || this.#apiKeys.knownWrong(key, instance.apiKeyHash) || !(await this.#apiKeys.verify(key, instance.apiKeyHash))) {
-        return fail('api_key_mismatch', true, undefined, 'api_key');
+      const verified = source.verifiedKey;
+      // A terminal sends its key with every request: after the first on a connection, a string compare.
+      if (verified === undefined || verified.key !== key || verified.against !== instance.apiKeyHash) {
+        if (typeof key !== 'string' || key.length > 256 || this.#apiKeys.knownWrong(key, instance.apiKeyHash) || !(await this.#apiKeys.verify(key, instance.apiKeyHash))) {
+          return fail('api_key_mismatch', true, undefined, 'api_key');
+        }
+        source.verifiedKey = { key, against: instance.apiKeyHash };
       }
       const handler = COMMANDS.get(name);
       if (!handler) return fail('unknown_command', false, `Unknown command "${command ?? name.slice(0, 64)}"`);

@@ -168,6 +168,17 @@ describe('import never touches transactions', () => {
     const v = await cli(['verify', '--data', data.path]);
     assert.equal(v.code, 0, v.stdout + v.stderr);
   });
+  test('a key replaced by a re-import: the old key is refused on a connection that used it, the new one works', async () => {
+    const t = await connect(server.url, 'rockfest');
+    await sell(t, 'rockfest-key', [{ ID: 1, Amount: 1 }]);
+    const r = await cli(['import', writeInstanceFile(files.path, 'tx3.json', [instanceSpec('rockfest', { api_key: 'rockfest-key-2' })]), '--data', data.path]);
+    assert.equal(r.code, 0, r.stderr);
+    const old = await t.request('listpos', { api_key: 'rockfest-key' });
+    assert.equal(old.type, 'error');
+    assert.equal(old.result?.error, 'api_key_mismatch');
+    await sell(t, 'rockfest-key-2', [{ ID: 1, Amount: 1 }]);
+    t.close();
+  });
 });
 
 describe('serve --import', () => {
