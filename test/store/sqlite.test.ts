@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../helpers/server.js';
 import { runStoreTests } from './store-suite.js';
@@ -17,6 +18,14 @@ runStoreTests({
     const store = new SqliteStore({ file: join(dir!.path, 'concertpos.db') });
     await store.migrate();
     return store;
+  },
+  async execute(sql) {
+    const db = new Database(join(dir!.path, 'concertpos.db'));
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
   },
   async cleanup() {
     dir?.remove();

@@ -14,6 +14,8 @@ export interface StoreFactory {
   create(): Promise<Store>;
   /** Another store object on the same data as the last `create()` (another process would do the same). */
   reopen(): Promise<Store>;
+  /** Runs SQL on the same data outside any store, as an operator's database shell would. */
+  execute(sql: string): Promise<void>;
   /** Removes what create() made. */
   cleanup(): Promise<void>;
 }
@@ -320,6 +322,22 @@ export function runStoreTests(factory: StoreFactory): void {
         assert.ok(Date.now() < deadline, 'a key set by another handle is never seen');
         await new Promise((r) => setTimeout(r, 10));
       }
+    });
+
+    test('a catalogue row changed outside the gateway (a database shell) raises the version and reaches the snapshot', async () => {
+      const before = (await store.instanceBySlug('alpha'))!.catalogueVersion;
+      await factory.execute(`UPDATE products SET price_cents = 480 WHERE instance_id = ${alpha.id} AND id = 1`);
+      const deadline = Date.now() + 10_000;
+      let now = (await store.instanceBySlug('alpha'))!;
+      // The PostgreSQL store hears of it by NOTIFY, or re-reads the row within seconds.
+      while (now.catalogueVersion === before) {
+        assert.ok(Date.now() < deadline, 'the version never moved');
+        await new Promise((r) => setTimeout(r, 20));
+        now = (await store.instanceBySlug('alpha'))!;
+      }
+      assert.equal((await store.catalogueSnapshot(now.id, now.catalogueVersion)).product(1)?.priceCents, 480);
+      const stale = await store.appendTicket(alpha.id, 'alpha', draft({ catalogueVersion: before }), NOW);
+      assert.equal(stale.outcome, 'catalogue_changed', 'a sale priced before the change is not booked');
     });
 
     test('a sale priced at an older catalogue version writes nothing and names the current version', async () => {

@@ -193,4 +193,25 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         FOR EACH ROW EXECUTE FUNCTION instances_notify();
     `,
   },
+  {
+    version: 5,
+    name: 'catalogue version raised by every catalogue write',
+    // Not only the gateway's own writes: an edit with psql must reach the
+    // gateways' catalogue snapshots and the sales' commit check as well.
+    sql: `
+      CREATE FUNCTION catalogue_version_raise() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP <> 'INSERT' THEN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = OLD.instance_id; END IF;
+          IF TG_OP <> 'DELETE' THEN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = NEW.instance_id; END IF;
+          RETURN NULL;
+        END $$;
+      CREATE TRIGGER config_catalogue_version AFTER INSERT OR UPDATE OR DELETE ON config FOR EACH ROW EXECUTE FUNCTION catalogue_version_raise();
+      CREATE TRIGGER licenses_catalogue_version AFTER INSERT OR UPDATE OR DELETE ON licenses FOR EACH ROW EXECUTE FUNCTION catalogue_version_raise();
+      CREATE TRIGGER products_catalogue_version AFTER INSERT OR UPDATE OR DELETE ON products FOR EACH ROW EXECUTE FUNCTION catalogue_version_raise();
+      CREATE TRIGGER payment_methods_catalogue_version AFTER INSERT OR UPDATE OR DELETE ON payment_methods FOR EACH ROW EXECUTE FUNCTION catalogue_version_raise();
+      CREATE TRIGGER pos_catalogue_version AFTER INSERT OR UPDATE OR DELETE ON pos FOR EACH ROW EXECUTE FUNCTION catalogue_version_raise();
+      CREATE TRIGGER pos_products_catalogue_version AFTER INSERT OR UPDATE OR DELETE ON pos_products FOR EACH ROW EXECUTE FUNCTION catalogue_version_raise();
+      CREATE TRIGGER pos_payment_methods_catalogue_version AFTER INSERT OR UPDATE OR DELETE ON pos_payment_methods FOR EACH ROW EXECUTE FUNCTION catalogue_version_raise();
+    `,
+  },
 ];

@@ -177,4 +177,33 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     // per version, and a sale commits only at the version it was priced at.
     sql: `ALTER TABLE instances ADD COLUMN catalogue_version INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 4,
+    name: 'catalogue version raised by every catalogue write',
+    // Not only the gateway's own writes: an edit with the sqlite3 shell must
+    // reach the catalogue snapshots and the sales' commit check as well.
+    sql: `
+      CREATE TRIGGER config_catalogue_insert AFTER INSERT ON config BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = NEW.instance_id; END;
+      CREATE TRIGGER config_catalogue_update AFTER UPDATE ON config BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id IN (OLD.instance_id, NEW.instance_id); END;
+      CREATE TRIGGER config_catalogue_delete AFTER DELETE ON config BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = OLD.instance_id; END;
+      CREATE TRIGGER licenses_catalogue_insert AFTER INSERT ON licenses BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = NEW.instance_id; END;
+      CREATE TRIGGER licenses_catalogue_update AFTER UPDATE ON licenses BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id IN (OLD.instance_id, NEW.instance_id); END;
+      CREATE TRIGGER licenses_catalogue_delete AFTER DELETE ON licenses BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = OLD.instance_id; END;
+      CREATE TRIGGER products_catalogue_insert AFTER INSERT ON products BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = NEW.instance_id; END;
+      CREATE TRIGGER products_catalogue_update AFTER UPDATE ON products BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id IN (OLD.instance_id, NEW.instance_id); END;
+      CREATE TRIGGER products_catalogue_delete AFTER DELETE ON products BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = OLD.instance_id; END;
+      CREATE TRIGGER payment_methods_catalogue_insert AFTER INSERT ON payment_methods BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = NEW.instance_id; END;
+      CREATE TRIGGER payment_methods_catalogue_update AFTER UPDATE ON payment_methods BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id IN (OLD.instance_id, NEW.instance_id); END;
+      CREATE TRIGGER payment_methods_catalogue_delete AFTER DELETE ON payment_methods BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = OLD.instance_id; END;
+      CREATE TRIGGER pos_catalogue_insert AFTER INSERT ON pos BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = NEW.instance_id; END;
+      CREATE TRIGGER pos_catalogue_update AFTER UPDATE ON pos BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id IN (OLD.instance_id, NEW.instance_id); END;
+      CREATE TRIGGER pos_catalogue_delete AFTER DELETE ON pos BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = OLD.instance_id; END;
+      CREATE TRIGGER pos_products_catalogue_insert AFTER INSERT ON pos_products BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = NEW.instance_id; END;
+      CREATE TRIGGER pos_products_catalogue_update AFTER UPDATE ON pos_products BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id IN (OLD.instance_id, NEW.instance_id); END;
+      CREATE TRIGGER pos_products_catalogue_delete AFTER DELETE ON pos_products BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = OLD.instance_id; END;
+      CREATE TRIGGER pos_payment_methods_catalogue_insert AFTER INSERT ON pos_payment_methods BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = NEW.instance_id; END;
+      CREATE TRIGGER pos_payment_methods_catalogue_update AFTER UPDATE ON pos_payment_methods BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id IN (OLD.instance_id, NEW.instance_id); END;
+      CREATE TRIGGER pos_payment_methods_catalogue_delete AFTER DELETE ON pos_payment_methods BEGIN UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = OLD.instance_id; END;
+    `,
+  },
 ];

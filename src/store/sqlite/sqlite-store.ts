@@ -372,7 +372,6 @@ export class SqliteStore implements Store {
 
   #replaceCatalogue(id: number, spec: CatalogueWrite): void {
     const db = this.#db;
-    this.#prepare('UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = ?').run(id);
     const oldPasswords = new Map(this.#all('SELECT id, password_hash FROM pos WHERE instance_id = ?', id).map((r) => [Number(r.id), r.password_hash]));
     for (const table of CATALOGUE_TABLES) {
       this.#prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
