@@ -2,6 +2,8 @@ import type { Instance } from '../types.js';
 
 /** Beyond this many remembered instances the cache starts over (slugs come from clients). */
 const MAX_ENTRIES = 10_000;
+/** However a row was kept, it is read again after this long: the bound if notices were lost unnoticed. */
+const MAX_AGE_MS = 5000;
 
 /**
  * Instance rows remembered between requests, but only while this store hears
@@ -11,17 +13,20 @@ const MAX_ENTRIES = 10_000;
  * down the cache remembers nothing, as notices may be missed meanwhile.
  *
  * A change made by another process is seen once its notice arrives (the
- * commit sends it). Until then a request may use the row as it was; a sale
- * is still checked against the current catalogue version when it commits.
+ * commit sends it), and after MAX_AGE_MS at the latest. Until then a request
+ * may use the row as it was; a sale is still checked against the current
+ * catalogue version when it commits.
  */
 export class InstanceCache {
-  readonly #rows = new Map<string, Instance>();
+  readonly #rows = new Map<string, { row: Instance; until: number }>();
   #generation = 0;
   #live = false;
 
   /** The remembered row, or undefined: read it, with `generation` taken before the read. */
   get(slug: string): Instance | undefined {
-    return this.#live ? this.#rows.get(slug) : undefined;
+    if (!this.#live) return undefined;
+    const entry = this.#rows.get(slug);
+    return entry && entry.until > performance.now() ? entry.row : undefined;
   }
 
   get generation(): number {
@@ -32,7 +37,7 @@ export class InstanceCache {
   remember(slug: string, row: Instance, generation: number): void {
     if (!this.#live || generation !== this.#generation) return;
     if (this.#rows.size >= MAX_ENTRIES) this.#rows.clear();
-    this.#rows.set(slug, Object.freeze(row));
+    this.#rows.set(slug, { row: Object.freeze(row), until: performance.now() + MAX_AGE_MS });
   }
 
   /** Some instance row changed: forget them all. */

@@ -26,6 +26,7 @@ import { GroupCommit, type PendingAppend } from '../group-commit.js';
 import { CatalogueSnapshot, SnapshotCache } from '../catalogue-snapshot.js';
 import { PgBatchWriter } from './batch-append.js';
 import { InstanceCache } from './instance-cache.js';
+import { Listener } from './listener.js';
 import { MIGRATIONS } from './migrations.js';
 import { CATALOGUE_TABLES, rangeQuery, REVENUE_GROUP, REVENUE_SELECT, TOTALS_GROUP, TOTALS_SELECT, transactionsQuery } from '../sql.js';
 
@@ -59,7 +60,8 @@ export interface PostgresOptions {
 export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #url: string;
-  #listener: pg.Client | undefined;
+  #listener: Listener | undefined;
+  readonly #eventWatchers: ((here: boolean) => void)[] = [];
   readonly #instances = new InstanceCache();
   readonly #snapshots = new SnapshotCache((instanceId) => this.#loadSnapshot(instanceId));
   readonly #batches = new PgBatchWriter({
@@ -131,7 +133,7 @@ export class PostgresStore implements Store {
     const listener = this.#listener;
     this.#listener = undefined;
     this.#instances.setLive(false);
-    await listener?.end().catch(() => undefined);
+    await listener?.close();
     await this.#pool.end();
   }
 
@@ -345,7 +347,7 @@ export class PostgresStore implements Store {
   }
 
   async importInstances(instances: InstanceImport[]): Promise<{ created: string[]; updated: string[]; changed: number[] }> {
-    return this.#tx(async (client) => {
+    const imported = await this.#tx(async (client) => {
       const report = { created: [] as string[], updated: [] as string[], changed: [] as number[] };
       for (const spec of instances) {
         const existing = await this.#get('SELECT id, api_key_hash, admin_key_hash FROM instances WHERE slug = $1 FOR UPDATE', [spec.slug], client);
@@ -378,10 +380,12 @@ export class PostgresStore implements Store {
       for (const id of report.changed) await this.#insertEvent(client, { instanceId: id, kind: 'updatepos', message: 'updatepos', parameters: {} });
       return report;
     });
+    // This process sees its own change at once, not only when the notice comes back.
+    this.#instances.changed();
+    return imported;
   }
 
   async #replaceCatalogue(client: pg.PoolClient, id: number, spec: CatalogueWrite): Promise<void> {
-    await client.query('UPDATE instances SET catalogue_version = catalogue_version + 1 WHERE id = $1', [id]);
     const oldPasswords = new Map((await this.#all('SELECT id, password_hash FROM pos WHERE instance_id = $1', [id], client)).map((r) => [Number(r.id), r.password_hash]));
     for (const table of CATALOGUE_TABLES) {
       await client.query(`DELETE FROM ${table} WHERE instance_id = $1`, [id]);
@@ -446,22 +450,24 @@ export class PostgresStore implements Store {
 
   /** Also keeps instance rows in memory while it listens (InstanceCache). */
   async watchEvents(onPublished: (here: boolean) => void): Promise<void> {
+    this.#eventWatchers.push(onPublished);
     if (this.#listener) return;
-    const client = new pg.Client({ connectionString: this.#url });
-    client.on('notification', (n) => (n.channel === INSTANCE_CHANNEL ? this.#instances.changed() : onPublished(false)));
-    // A lost listener is replaced; polling covers the gap meanwhile, and instance rows are read each time.
-    const lost = (): void => {
-      if (this.#listener !== client) return;
+    this.#listener = new Listener({
+      url: this.#url,
+      channels: [CHANNEL, INSTANCE_CHANNEL],
+      onNotify: (channel) => (channel === INSTANCE_CHANNEL ? this.#instances.changed() : this.#eventWatchers.forEach((w) => w(false))),
+      onLive: (live) => {
+        this.#instances.setLive(live);
+        // Back after a gap: read what was published meanwhile (polling covers the gap until then).
+        if (live) this.#eventWatchers.forEach((w) => w(false));
+      },
+    });
+    try {
+      await this.#listener.start();
+    } catch (e) {
       this.#listener = undefined;
-      this.#instances.setLive(false);
-      setTimeout(() => void this.watchEvents(onPublished).catch(() => undefined), 1000).unref();
-    };
-    client.on('error', lost);
-    client.on('end', lost);
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}; LISTEN ${INSTANCE_CHANNEL}`);
-    this.#listener = client;
-    this.#instances.setLive(true);
+      throw e;
+    }
   }
 
   async #catalogueRows(client: Client, instanceId: number): Promise<Catalogue> {
@@ -482,7 +488,7 @@ export class PostgresStore implements Store {
   }
 
   async updateCatalogue(instanceId: number, keyFingerprint: string, change: (current: Catalogue) => CatalogueChange): Promise<Catalogue> {
-    return this.#tx(async (client) => {
+    const updated = await this.#tx(async (client) => {
       // Admin changes of one instance are serialised with each other (not with sales).
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [CATALOGUE_LOCK_SPACE, instanceId]);
       const result = change(await this.#catalogueRows(client, instanceId));
@@ -493,7 +499,10 @@ export class PostgresStore implements Store {
       if ((await this.#view(client, instanceId)) !== before) await this.#insertEvent(client, { instanceId, kind: 'updatepos', message: 'updatepos', parameters: {} });
       return this.#catalogueRows(client, instanceId);
     });
+    this.#instances.changed();
+    return updated;
   }
+
 
   async #audit(client: Client, instanceId: number, key: string, at: string, action: string, before: unknown, after: unknown): Promise<void> {
     await client.query('INSERT INTO audit_log (instance_id, at, key_fingerprint, action, before, after) VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -512,6 +521,7 @@ export class PostgresStore implements Store {
 
   async setAdminKey(instanceId: number, adminKeyHash: string): Promise<void> {
     await this.#pool.query('UPDATE instances SET admin_key_hash = $1 WHERE id = $2', [adminKeyHash, instanceId]);
+    this.#instances.changed();
   }
 
   async devices(instanceId: number): Promise<Device[]> {
