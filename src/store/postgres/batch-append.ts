@@ -232,9 +232,10 @@ function planBatch(from: Head, group: readonly PendingAppend[], seen: ReadonlyMa
 }
 
 /**
- * True when the server answered with an error: the statement was refused and
- * rolled back. Anything else (a dropped connection) leaves the outcome unknown.
+ * True when the server refused the statement with an ERROR: that statement
+ * (its own transaction) was rolled back and the session goes on. Anything
+ * else (a dropped connection, FATAL or PANIC) leaves the outcome unknown.
  */
 function refusedByServer(error: unknown): boolean {
-  return error instanceof pg.DatabaseError;
+  return error instanceof pg.DatabaseError && error.severity === 'ERROR';
 }

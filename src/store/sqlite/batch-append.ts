@@ -40,11 +40,17 @@ function rowsInsert(count: number): string {
 export function appendBatch(ctx: BatchContext, pending: readonly PendingAppend[]): Settled<AppendResult>[] {
   try {
     return writeBatch(ctx, pending, false);
-  } catch {
+  } catch (error) {
     // Rolled back whole (SQLite is local: a failed COMMIT has not committed).
+    // Only a sale's own failure is worth a second pass; a busy lock or a
+    // failed COMMIT would only fail again, after another busy_timeout.
+    if (!(error instanceof SaleFailed)) throw error;
     return writeBatch(ctx, pending, true);
   }
 }
+
+/** A sale of a batch written without savepoints threw: the batch is written again with them. */
+class SaleFailed extends Error {}
 
 function writeBatch(ctx: BatchContext, pending: readonly PendingAppend[], savepoints: boolean): Settled<AppendResult>[] {
   const heads = new Map<number, Head>();
@@ -101,7 +107,7 @@ function writeBatch(ctx: BatchContext, pending: readonly PendingAppend[], savepo
           if (head) heads.set(a.instanceId, head);
           outcomes.push({ ok: true, value: result });
         } catch (error) {
-          if (!savepoints) throw error;
+          if (!savepoints) throw new SaleFailed('a sale of the batch failed', { cause: error });
           // Some errors (I/O, disk full, out of memory) roll back the whole
           // transaction, not just this sale's savepoint: then every sale of
           // the batch is undone and must fail, or later ones would commit
