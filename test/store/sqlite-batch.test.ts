@@ -31,14 +31,23 @@ function draft(requestId: string): TicketDraft {
   return { posId: 1, paymentId: 1, lines: [{ productId: 1, amount: 1, cents: 450 }], note: null, items: 1, requestId, fingerprint: '1|1|1x1', ticketLimit: 0, catalogueVersion: null };
 }
 
-test('a batch whose whole transaction is rolled back books none of its sales; the ledger stays gapless and chained', async () => {
+/** A store on a fresh file holding FILE, for `run`; `file` is its path, for a second connection. */
+async function withStore(run: (store: SqliteStore, alpha: Instance, file: string) => Promise<void>): Promise<void> {
   const dir = tempDir('concertpos-batch-');
   const file = join(dir.path, 'concertpos.db');
   const store = new SqliteStore({ file });
   try {
     await store.migrate();
     await store.importInstances(await parseInstances(FILE, 'batch'));
-    const alpha = (await store.instanceBySlug('alpha')) as Instance;
+    await run(store, (await store.instanceBySlug('alpha')) as Instance, file);
+  } finally {
+    await store.close();
+    dir.remove();
+  }
+}
+
+test('a batch whose whole transaction is rolled back books none of its sales; the ledger stays gapless and chained', () =>
+  withStore(async (store, alpha, file) => {
     const now = '2026-06-01T12:00:00.000Z';
 
     const other = new Database(file);
@@ -60,20 +69,10 @@ test('a batch whose whole transaction is rolled back books none of its sales; th
     const rows = await store.transactions(alpha.id, {});
     assert.deepEqual(rows.map((r) => r.ID).sort(), [1, 2]);
     assert.deepEqual(await verifyChain(store, alpha), { ok: true, rows: 2 });
-  } finally {
-    await store.close();
-    dir.remove();
-  }
-});
+  }));
 
-test('a sale that fails alone fails only itself: the others of its batch are booked, gapless and chained', async () => {
-  const dir = tempDir('concertpos-batch-');
-  const file = join(dir.path, 'concertpos.db');
-  const store = new SqliteStore({ file });
-  try {
-    await store.migrate();
-    await store.importInstances(await parseInstances(FILE, 'batch'));
-    const alpha = (await store.instanceBySlug('alpha')) as Instance;
+test('a sale that fails alone fails only itself: the others of its batch are booked, gapless and chained', () =>
+  withStore(async (store, alpha, file) => {
     const other = new Database(file);
     // ABORT undoes only the failing statement: the batch must roll that sale back alone.
     other.exec("CREATE TRIGGER refuse_b BEFORE INSERT ON tickets WHEN NEW.request_id = 'b' BEGIN SELECT RAISE(ABORT, 'refused'); END");
@@ -85,8 +84,4 @@ test('a sale that fails alone fails only itself: the others of its batch are boo
     );
     assert.deepEqual((await store.transactions(alpha.id, {})).map((r) => r.ID).sort(), [1, 2, 3]);
     assert.deepEqual(await verifyChain(store, alpha), { ok: true, rows: 3 });
-  } finally {
-    await store.close();
-    dir.remove();
-  }
-});
+  }));

@@ -87,11 +87,11 @@ export class PostgresStore implements Store {
     return (await client.query(sql, params)).rows[0] as Row | undefined;
   }
 
-  /** Runs `fn` in a transaction on one pooled client. */
-  async #tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** Runs `fn` in a transaction on one pooled client (`begin` may name an isolation level). */
+  async #tx<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.#pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
@@ -164,20 +164,11 @@ export class PostgresStore implements Store {
 
   /** The catalogue and its version, read in one snapshot of the database. */
   async #loadSnapshot(instanceId: number): Promise<CatalogueSnapshot> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return this.#tx(async (client) => {
       const r = await this.#get('SELECT catalogue_version FROM instances WHERE id = $1', [instanceId], client);
       if (!r) throw new Error(`instance ${instanceId} does not exist`);
-      const snapshot = new CatalogueSnapshot(Number(r.catalogue_version), await this.#catalogueRows(client, instanceId));
-      await client.query('COMMIT');
-      return snapshot;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      return new CatalogueSnapshot(Number(r.catalogue_version), await this.#catalogueRows(client, instanceId));
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
   async #lookup(client: Client, instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup> {
