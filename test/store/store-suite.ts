@@ -322,6 +322,8 @@ export function runStoreTests(factory: StoreFactory): void {
         assert.ok(Date.now() < deadline, 'a key set by another handle is never seen');
         await new Promise((r) => setTimeout(r, 10));
       }
+      await store.setAdminKey(alpha.id, 'scrypt$own');
+      assert.equal((await store.instanceBySlug('alpha'))!.adminKeyHash, 'scrypt$own', 'its own change at once');
     });
 
     test('a catalogue row changed outside the gateway (a database shell) raises the version and reaches the snapshot', async () => {
