@@ -10,8 +10,8 @@ import { startPostgres } from '../helpers/postgres.js';
 
 const NOW = '2026-06-01T12:00:00.000Z';
 
-function draft(): TicketDraft {
-  return { posId: 1, paymentId: 1, lines: [{ productId: 4, amount: 1, cents: 320 }], note: null, items: 1, requestId: null, fingerprint: '1|1|4x1', ticketLimit: 0, catalogueVersion: null };
+function draft(requestId: string | null = null): TicketDraft {
+  return { posId: 1, paymentId: 1, lines: [{ productId: 4, amount: 1, cents: 320 }], note: null, items: 1, requestId, fingerprint: '1|1|4x1', ticketLimit: 0, catalogueVersion: null };
 }
 
 // A batch whose connection is lost while its statement runs may have
@@ -60,6 +60,34 @@ test('postgres: a batch whose connection dies mid-statement fails and is not wri
     const next = await store.appendTicket(demo.id, 'demo', draft(), NOW);
     assert.equal(next.outcome === 'booked' && next.ticket.ticketId, 2);
     assert.deepEqual(await verifyChain(store, demo), { ok: true, rows: 2 });
+  } finally {
+    await admin.end().catch(() => undefined);
+    await store.close();
+    cluster.stop();
+  }
+});
+
+test('postgres: a sale the server refuses fails only itself; the others of its batch are booked, gapless and chained', async () => {
+  const cluster = await startPostgres();
+  const url = cluster.createDatabase('batch_refused');
+  const store = new PostgresStore({ url });
+  const admin = new pgClient.Client({ connectionString: url });
+  try {
+    await store.migrate();
+    await store.importInstances(await parseInstances(DEMO_FILE, 'demo'));
+    const demo = (await store.instanceBySlug('demo')) as Instance;
+    await admin.connect();
+    await admin.query(`
+      CREATE FUNCTION refuse_b() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.request_id = 'b' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER refuse_b BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION refuse_b();`);
+    // Submitted in one turn: one batch, refused whole, then written sale by sale.
+    const results = await Promise.allSettled(['a', 'b', 'c', 'd'].map((id) => store.appendTicket(demo.id, 'demo', draft(id), NOW)));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' && r.value.outcome === 'booked' ? r.value.ticket.ticketId : r.status)),
+      [1, 'rejected', 2, 3],
+    );
+    assert.deepEqual(await verifyChain(store, demo), { ok: true, rows: 3 });
   } finally {
     await admin.end().catch(() => undefined);
     await store.close();

@@ -10,8 +10,6 @@ export interface PgBatchContext {
   /** Runs `fn` in one transaction on one pooled client. */
   tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   lookup(client: pg.PoolClient, instanceId: number, requestId: string, fingerprint: string): Promise<IdempotencyLookup>;
-  /** The one-sale path (its own transaction), used when a batch fails as a whole. */
-  appendOne(pending: PendingAppend): Promise<AppendResult>;
 }
 
 /** An instance's row as far as appending cares: where the ledger ends, and the catalogue version. */
@@ -128,7 +126,7 @@ export class PgBatchWriter {
       const group = indexes.map((i) => pending[i] as PendingAppend);
       let settled: Settled<AppendResult>[];
       try {
-        settled = (await this.#writeInstance(instanceId, group)).map((value) => ({ ok: true, value }));
+        settled = await this.#writeInstance(instanceId, group);
       } catch (error) {
         settled = group.map(() => ({ ok: false, error }));
       }
@@ -137,7 +135,7 @@ export class PgBatchWriter {
     return outcomes;
   }
 
-  async #writeInstance(instanceId: number, group: PendingAppend[]): Promise<AppendResult[]> {
+  async #writeInstance(instanceId: number, group: PendingAppend[]): Promise<Settled<AppendResult>[]> {
     const guess = this.#heads.get(instanceId);
     this.#heads.delete(instanceId);
     // RequestIDs are not looked up on this path. One booked before makes the
@@ -145,19 +143,33 @@ export class PgBatchWriter {
     // would not meet the index, and its RequestID may stand for a booked sale.
     const plan = guess && planBatch(guess, group, new Map());
     if (plan && plan.outcomes.every((o, i) => o.outcome === 'booked' || group[i]?.draft.requestId === null)) {
-      let result: pg.QueryResult;
+      let result: pg.QueryResult | undefined;
       try {
         result = await this.#ctx.query({ name: GUARDED_APPEND_NAME, text: GUARDED_APPEND, values: guardedAppendValues(instanceId, plan) });
       } catch (error) {
         if (!refusedByServer(error)) throw error;
-        return this.#writeLocked(instanceId, group);
+        result = undefined;
       }
-      if (result.rowCount === 1) {
+      if (result?.rowCount === 1) {
         this.#heads.set(instanceId, plan.to);
-        return plan.outcomes;
+        return plan.outcomes.map(booked);
       }
     }
-    return this.#writeLocked(instanceId, group);
+    try {
+      return (await this.#writeLocked(instanceId, group)).map(booked);
+    } catch (error) {
+      if (error instanceof OutcomeUnknown || group.length === 1) throw error;
+    }
+    // Rolled back before its commit: sale by sale, each with its own outcome.
+    const settled: Settled<AppendResult>[] = [];
+    for (const sale of group) {
+      try {
+        settled.push(...(await this.#writeLocked(instanceId, [sale])).map(booked));
+      } catch (error) {
+        settled.push({ ok: false, error });
+      }
+    }
+    return settled;
   }
 
   async #writeLocked(instanceId: number, group: PendingAppend[]): Promise<AppendResult[]> {
@@ -179,13 +191,19 @@ export class PgBatchWriter {
       return plan.outcomes;
     } catch (error) {
       // A failed COMMIT may still have committed: writing the sales again could book them twice.
-      if (committing || group.length === 1) throw error;
+      throw committing ? new OutcomeUnknown(error) : error;
     }
-    const outcomes: AppendResult[] = [];
-    for (const p of group) outcomes.push(await this.#ctx.appendOne(p));
-    return outcomes;
   }
 }
+
+/** A batch whose COMMIT failed: it may have committed, so it must not be written again. */
+class OutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super('the batch COMMIT failed; whether it committed is unknown', { cause });
+  }
+}
+
+const booked = (value: AppendResult): Settled<AppendResult> => ({ ok: true, value });
 
 async function lockHead(client: pg.PoolClient, instanceId: number): Promise<Head> {
   const r = (await client.query('SELECT last_tx_id, last_ticket_id, last_hash, catalogue_version FROM instances WHERE id = $1 FOR UPDATE', [instanceId])).rows[0] as

@@ -68,7 +68,6 @@ export class PostgresStore implements Store {
     query: (config) => this.#pool.query(config),
     tx: (fn) => this.#tx(fn),
     lookup: (client, instanceId, requestId, fingerprint) => this.#lookup(client, instanceId, requestId, fingerprint),
-    appendOne: (p) => this.#appendOne(p),
   });
   readonly #appends = new GroupCommit<PendingAppend, AppendResult>((pending) => this.#batches.write(pending));
 
@@ -220,29 +219,13 @@ export class PostgresStore implements Store {
 
   /** Locks the instance's row, the per-instance writer lock: other instances write in parallel. */
   async #lockHead(client: pg.PoolClient, instanceId: number): Promise<Row> {
-    const head = await this.#get('SELECT last_tx_id, last_ticket_id, last_hash, catalogue_version FROM instances WHERE id = $1 FOR UPDATE', [instanceId], client);
+    const head = await this.#get('SELECT last_tx_id, last_ticket_id, last_hash FROM instances WHERE id = $1 FOR UPDATE', [instanceId], client);
     if (!head) throw new Error(`instance ${instanceId} vanished`);
     return head;
   }
 
   async appendTicket(instanceId: number, slug: string, draft: TicketDraft, now: string): Promise<AppendResult> {
     return this.#appends.submit({ instanceId, slug, draft, now });
-  }
-
-  /** One sale in its own transaction (the path a failed batch falls back to). */
-  async #appendOne({ instanceId, slug, draft, now }: PendingAppend): Promise<AppendResult> {
-    return this.#tx(async (client): Promise<AppendResult> => {
-      const head = await this.#lockHead(client, instanceId);
-      if (draft.requestId !== null) {
-        const seen = await this.#lookup(client, instanceId, draft.requestId, draft.fingerprint);
-        if (seen.outcome !== 'none') return seen;
-      }
-      const version = Number(head.catalogue_version);
-      if (draft.catalogueVersion !== null && draft.catalogueVersion !== version) return { outcome: 'catalogue_changed', version };
-      const ticketId = Number(head.last_ticket_id) + 1;
-      if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
-      return { outcome: 'booked', ticket: await this.#writeTicket(client, instanceId, slug, head, { ...draft, ticketId, voids: null }, now) };
-    });
   }
 
   async #ticketOf(client: Client, instanceId: number, t: Row): Promise<BookedTicket> {
@@ -493,7 +476,6 @@ export class PostgresStore implements Store {
     this.#instances.changed();
     return updated;
   }
-
 
   async #audit(client: Client, instanceId: number, key: string, at: string, action: string, before: unknown, after: unknown): Promise<void> {
     await client.query('INSERT INTO audit_log (instance_id, at, key_fingerprint, action, before, after) VALUES ($1, $2, $3, $4, $5, $6)', [
