@@ -1,6 +1,6 @@
-import * as crypto from 'node:crypto';
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { digest, hexDigest } from '../domain/digest.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
@@ -39,15 +39,9 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 
 /** A short, non-reversible fingerprint of a secret, safe for logs and the audit trail. */
 export function fingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 12);
+  return hexDigest('sha256', secret).slice(0, 12);
 }
 
-// crypto.hash (Node 20.12+) hashes in one call without a Hash object: this runs for every request.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
-
-function digest(secret: string): Buffer {
-  return oneShot ? oneShot('sha256', secret, 'buffer') : createHash('sha256').update(secret).digest();
-}
 
 /**
  * Remembers which secrets were verified against which stored hash, so a
@@ -70,7 +64,7 @@ export class SecretCache {
    * once, and one scrypt answers them all instead of 2,000 in a queue.
    */
   async verify(secret: string, stored: string): Promise<boolean> {
-    const candidate = digest(secret);
+    const candidate = digest('sha256', secret);
     const known = this.#verified.get(stored);
     if (known && timingSafeEqual(known, candidate)) return true;
     const key = `${stored}\n${candidate.toString('base64')}`;
@@ -94,6 +88,6 @@ export class SecretCache {
    */
   knownWrong(secret: string, stored: string): boolean {
     const known = this.#verified.get(stored);
-    return known !== undefined && !timingSafeEqual(known, digest(secret));
+    return known !== undefined && !timingSafeEqual(known, digest('sha256', secret));
   }
 }

@@ -1,12 +1,8 @@
-import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { hexDigest } from './digest.js';
 
 /** The `prev` of an instance's first row: 128 zeros. */
 export const GENESIS_HASH = '0'.repeat(128);
 
-// crypto.hash (Node 20.12+) hashes in one call without a Hash object; every ledger row is hashed once when
-// booked and once more by every verification.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /** The fields of a ledger row that its hash covers. */
 export interface ChainedFields {
@@ -40,7 +36,7 @@ export function rowHash(prev: string, slug: string, row: ChainedFields): string 
     row.TicketID,
     row.Note ?? '',
   ].join('|');
-  return oneShot ? oneShot('sha512', text, 'hex') : createHash('sha512').update(text, 'utf8').digest('hex');
+  return hexDigest('sha512', text);
 }
 
 /** Where a chain breaks: the first row whose ID, order or hash is wrong. */

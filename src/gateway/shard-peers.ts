@@ -10,7 +10,7 @@ const EVENTS_PUBLISHED = 'concertpos:events-published';
 export class ShardPeers {
   readonly #listeners: (() => void)[] = [];
   readonly #onMessage = (message: unknown): void => {
-    if ((message as { type?: unknown } | null)?.type === EVENTS_PUBLISHED) this.#listeners.forEach((l) => l());
+    if (ShardPeers.isAnnouncement(message)) this.#listeners.forEach((l) => l());
   };
 
   /** The peers of this process, when a supervisor started it with an IPC channel. */

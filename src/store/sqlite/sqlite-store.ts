@@ -39,7 +39,6 @@ type CatalogueWrite = Pick<InstanceImport, 'config' | 'license' | 'products' | '
 type Row = Record<string, unknown>;
 type Db = Database.Database;
 
-
 export interface SqliteOptions {
   /** Path of the database file, or ':memory:'. */
   file: string;
