@@ -90,3 +90,32 @@ test('postgres: a listening connection that is cut is replaced, and close() leav
     cluster.stop();
   }
 });
+
+test('postgres: a listening connection that goes silent (no error, no answer) is noticed and replaced', async () => {
+  const cluster = await startPostgres();
+  const url = cluster.createDatabase('listener_silent');
+  const store = new PostgresStore({ url });
+  const admin = new pgClient.Client({ connectionString: url });
+  let stopped: number | undefined;
+  try {
+    await store.migrate();
+    await admin.connect();
+    await store.watchEvents(() => undefined);
+    const listening = async (): Promise<number[]> =>
+      (await admin.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'")).rows.map((r: { pid: number }) => r.pid);
+    [stopped] = await listening();
+    assert.ok(stopped, 'the store listens');
+    // A frozen server process keeps its socket open: only the heartbeat can tell.
+    process.kill(stopped, 'SIGSTOP');
+    const deadline = Date.now() + 20_000;
+    while (!(await listening()).some((pid) => pid !== stopped)) {
+      assert.ok(Date.now() < deadline, 'the silent listener was never replaced');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    if (stopped) process.kill(stopped, 'SIGCONT');
+    await admin.end().catch(() => undefined);
+    await store.close();
+    cluster.stop();
+  }
+});
