@@ -58,7 +58,16 @@ export interface CeilingRun {
   salesPerSecond: number;
 }
 
-/** The best of several batch sizes: the ceiling is each store at its best. */
-export function best(runs: CeilingRun[]): CeilingRun {
-  return runs.reduce((a, b) => (b.salesPerSecond > a.salesPerSecond ? b : a));
+/** A storage ceiling, set up once and measured in rounds between the gateway's. */
+export interface Ceiling {
+  /** Sales per second, writing `batch` sales per transaction for about `ms`. */
+  measure(batch: number, ms: number): Promise<CeilingRun>;
+  close(): Promise<void>;
+}
+
+/** The ceiling at its best: each batch size for `ms`, the fastest counts. */
+export async function bestOf(ceiling: Ceiling, batchSizes: readonly number[], ms: number): Promise<{ best: CeilingRun; runs: CeilingRun[] }> {
+  const runs: CeilingRun[] = [];
+  for (const batch of batchSizes) runs.push(await ceiling.measure(batch, ms));
+  return { best: runs.reduce((a, b) => (b.salesPerSecond > a.salesPerSecond ? b : a)), runs };
 }

@@ -3,13 +3,7 @@ import { DEMO_FILE } from '../../src/instances/demo.js';
 import { parseInstances } from '../../src/instances/instance-file.js';
 import { GUARDED_APPEND, guardedAppendValues, type Head } from '../../src/store/postgres/batch-append.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { best, chainSales, SALE, SALE_FINGERPRINT, type CeilingRun } from './ledger-batch.js';
-
-export interface PgCeilingOptions {
-  url: string;
-  msPerBatchSize: number;
-  batchSizes: readonly number[];
-}
+import { chainSales, SALE, SALE_FINGERPRINT, type Ceiling, type CeilingRun } from './ledger-batch.js';
 
 /**
  * The PostgreSQL storage ceiling: the benchmark sale's rows with the same hash
@@ -19,32 +13,36 @@ export interface PgCeilingOptions {
  * instance row lock), with the head carried in memory: PostgreSQL's best
  * batched insert, without a gateway around it.
  */
-export async function pgCeiling(options: PgCeilingOptions): Promise<{ best: CeilingRun; runs: CeilingRun[] }> {
-  const store = new PostgresStore({ url: options.url, max: 2 });
+export async function openPgCeiling(url: string): Promise<Ceiling> {
+  const store = new PostgresStore({ url, max: 2 });
   await store.migrate();
   await store.importInstances(await parseInstances(DEMO_FILE, 'demo'));
   await store.close();
 
-  const client = new pg.Client({ connectionString: options.url });
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
+  let head: Head;
+  let instanceId: number;
   try {
     const h = (await client.query("SELECT id, last_tx_id, last_ticket_id, last_hash, catalogue_version FROM instances WHERE slug = 'demo'")).rows[0] as Record<string, unknown>;
-    const instanceId = Number(h.id);
-    const head = { lastId: Number(h.last_tx_id), lastTicketId: Number(h.last_ticket_id), lastHash: String(h.last_hash), catalogueVersion: Number(h.catalogue_version) };
-    const runs: CeilingRun[] = [];
-    for (const batch of options.batchSizes) {
+    instanceId = Number(h.id);
+    head = { lastId: Number(h.last_tx_id), lastTicketId: Number(h.last_ticket_id), lastHash: String(h.last_hash), catalogueVersion: Number(h.catalogue_version) };
+  } catch (e) {
+    await client.end();
+    throw e;
+  }
+  return {
+    async measure(batch: number, ms: number): Promise<CeilingRun> {
       const started = performance.now();
       let sales = 0;
-      while (performance.now() - started < options.msPerBatchSize) {
+      while (performance.now() - started < ms) {
         await writeBatch(client, instanceId, head, batch);
         sales += batch;
       }
-      runs.push({ batch, salesPerSecond: sales / ((performance.now() - started) / 1000) });
-    }
-    return { best: best(runs), runs };
-  } finally {
-    await client.end();
-  }
+      return { batch, salesPerSecond: sales / ((performance.now() - started) / 1000) };
+    },
+    close: () => client.end(),
+  };
 }
 
 async function writeBatch(client: pg.Client, instanceId: number, head: Head, count: number): Promise<void> {

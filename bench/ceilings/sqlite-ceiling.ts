@@ -3,13 +3,11 @@ import Database from 'better-sqlite3';
 import { DEMO_FILE } from '../../src/instances/demo.js';
 import { parseInstances } from '../../src/instances/instance-file.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { best, chainSales, SALE, SALE_FINGERPRINT, type CeilingRun } from './ledger-batch.js';
+import { chainSales, SALE, SALE_FINGERPRINT, type Ceiling, type CeilingRun } from './ledger-batch.js';
 
 export interface SqliteCeilingOptions {
   dir: string;
   synchronous: 'FULL' | 'NORMAL';
-  msPerBatchSize: number;
-  batchSizes: readonly number[];
 }
 
 /**
@@ -18,7 +16,7 @@ export interface SqliteCeilingOptions {
  * and append-only triggers), WAL and the same `synchronous`, one transaction
  * per `batch` sales. Nothing else: no parsing, no reads, no network.
  */
-export async function sqliteCeiling(options: SqliteCeilingOptions): Promise<{ best: CeilingRun; runs: CeilingRun[] }> {
+export async function openSqliteCeiling(options: SqliteCeilingOptions): Promise<Ceiling> {
   const file = join(options.dir, 'ceiling.db');
   const store = new SqliteStore({ file, synchronous: options.synchronous });
   await store.migrate();
@@ -46,16 +44,18 @@ export async function sqliteCeiling(options: SqliteCeilingOptions): Promise<{ be
     updateHead.run(head.lastId, head.lastTicketId, head.lastHash, instanceId);
   });
 
-  const runs: CeilingRun[] = [];
-  for (const batch of options.batchSizes) {
-    const started = performance.now();
-    let sales = 0;
-    while (performance.now() - started < options.msPerBatchSize) {
-      writeBatch.immediate(batch);
-      sales += batch;
-    }
-    runs.push({ batch, salesPerSecond: sales / ((performance.now() - started) / 1000) });
-  }
-  db.close();
-  return { best: best(runs), runs };
+  return {
+    async measure(batch: number, ms: number): Promise<CeilingRun> {
+      const started = performance.now();
+      let sales = 0;
+      while (performance.now() - started < ms) {
+        writeBatch.immediate(batch);
+        sales += batch;
+      }
+      return { batch, salesPerSecond: sales / ((performance.now() - started) / 1000) };
+    },
+    async close() {
+      db.close();
+    },
+  };
 }

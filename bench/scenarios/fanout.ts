@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import type WebSocket from 'ws';
 import { closeAll, connectMany } from '../load-client.js';
+import { median } from '../lib/paired.js';
 import { adminKey, startGatewayShards, startWsCeiling, type BenchServer } from '../lib/servers.js';
 import { ratio, type BenchSettings, type ScenarioResult } from './result.js';
 
@@ -56,7 +57,6 @@ async function deliveries(sockets: readonly WebSocket[], trigger: (trial: number
   return { lastMs, missing };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function connect(server: BenchServer, count: number): Promise<WebSocket[]> {
   return connectMany(server.urls.map((u) => `${u}/?instance=demo&Content-Type=json`), count, 100);
