@@ -234,9 +234,9 @@ function planBatch(from: Head, group: readonly PendingAppend[], seen: ReadonlyMa
       if (draft.catalogueVersion !== null && draft.catalogueVersion !== head.catalogueVersion) return { outcome: 'catalogue_changed', version: head.catalogueVersion };
       const ticketId = head.lastTicketId + 1;
       if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { outcome: 'limit_reached' };
-      const rows = chainTicket(slug, head, { ...draft, ticketId }, now);
+      const rows = chainTicket(slug, head, { ticketId, posId: draft.posId, paymentId: draft.paymentId, lines: draft.lines, note: draft.note }, now);
       const last = rows[rows.length - 1];
-      head = { ...head, lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash };
+      head = { lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash, catalogueVersion: head.catalogueVersion };
       const ticket: BookedTicket = { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows };
       plan.rows.push(...rows);
       plan.tickets.push({ ticket, requestId: draft.requestId, fingerprint: draft.fingerprint, now });

@@ -75,7 +75,7 @@ function writeBatch(ctx: BatchContext, pending: readonly PendingAppend[], savepo
     if (draft.catalogueVersion !== null && draft.catalogueVersion !== head.catalogueVersion) return { result: { outcome: 'catalogue_changed', version: head.catalogueVersion } };
     const ticketId = head.lastTicketId + 1;
     if (draft.ticketLimit > 0 && ticketId > draft.ticketLimit) return { result: { outcome: 'limit_reached' } };
-    const rows: LedgerRow[] = chainTicket(slug, head, { ...draft, ticketId }, now);
+    const rows: LedgerRow[] = chainTicket(slug, head, { ticketId, posId: draft.posId, paymentId: draft.paymentId, lines: draft.lines, note: draft.note }, now);
     if (rows.length > 0) {
       const values: unknown[] = [];
       for (const r of rows) values.push(instanceId, r.ID, r.TicketID, r.PointOfSaleID, r.Payment_ID, r.Product_ID, r.AmountProduct, r.cents, r.timestamp, r.hash, r.Note);
@@ -94,7 +94,7 @@ function writeBatch(ctx: BatchContext, pending: readonly PendingAppend[], savepo
     const last = rows[rows.length - 1];
     return {
       result: { outcome: 'booked', ticket: { ticketId, posId: draft.posId, paymentId: draft.paymentId, items: draft.items, rows } },
-      head: { ...head, lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash },
+      head: { lastId: last?.ID ?? head.lastId, lastTicketId: ticketId, lastHash: last?.hash ?? head.lastHash, catalogueVersion: head.catalogueVersion },
     };
   };
   const one = savepoints ? ctx.db.transaction(writeSale) : writeSale;
