@@ -64,7 +64,7 @@ async function book(sale: SaleRequest, ctx: CommandContext, catalogue: Catalogue
   const method = catalogue.paymentMethodsOfPos(posId).find((m) => m.ID === paymentId);
   if (!method) throw new ProtocolError('not_found', `Payment method ${paymentId} is not available at this point of sale`, 'PaymentMethod');
   const priced = priceSale(products, {
-    assigned: new Map(catalogue.productsOfPos(posId).map((p) => [p.ID, p])),
+    assigned: catalogue.productMapOfPos(posId),
     method,
     deposit: catalogue.depositProduct(),
     unitLimit: Number(catalogue.config.ticket_limit ?? 0) || 0,

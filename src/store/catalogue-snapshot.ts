@@ -15,6 +15,8 @@ export class CatalogueSnapshot {
   readonly #pos: ReadonlyMap<number, PointOfSale>;
   readonly #products: ReadonlyMap<number, Product>;
   readonly #productsOfPos: ReadonlyMap<number, readonly Product[]>;
+  /** The same by product ID: a sale prices its lines against it without building a Map of its own. */
+  readonly #productMapOfPos: ReadonlyMap<number, ReadonlyMap<number, Product>>;
   readonly #methodsOfPos: ReadonlyMap<number, readonly PaymentMethod[]>;
 
   constructor(version: number, catalogue: Catalogue) {
@@ -31,6 +33,7 @@ export class CatalogueSnapshot {
       Object.freeze([...new Set(ids)].sort((a, b) => a - b).flatMap((id) => from.get(id) ?? []));
     this.#productsOfPos = new Map(catalogue.pos.map((p) => [p.ID, assigned(p.products, this.#products)]));
     this.#methodsOfPos = new Map(catalogue.pos.map((p) => [p.ID, assigned(p.paymentMethods, methods)]));
+    this.#productMapOfPos = new Map([...this.#productsOfPos].map(([posId, products]) => [posId, new Map(products.map((p) => [p.ID, p]))]));
   }
 
   pos(posId: number): PointOfSale | null {
@@ -49,6 +52,11 @@ export class CatalogueSnapshot {
   /** Products assigned to the POS, by ID (none for an unknown POS). */
   productsOfPos(posId: number): readonly Product[] {
     return this.#productsOfPos.get(posId) ?? [];
+  }
+
+  /** Products assigned to the POS, keyed by product ID (empty for an unknown POS). */
+  productMapOfPos(posId: number): ReadonlyMap<number, Product> {
+    return this.#productMapOfPos.get(posId) ?? EMPTY;
   }
 
   /** Payment methods assigned to the POS, by ID (none for an unknown POS). */
@@ -106,6 +114,8 @@ export class SnapshotCache {
     return loading;
   }
 }
+
+const EMPTY: ReadonlyMap<number, Product> = new Map();
 
 function freeze<T extends object>(value: T): Readonly<T> {
   return Object.freeze(value);
