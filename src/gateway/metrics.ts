@@ -16,6 +16,10 @@ export class Metrics {
   readonly #revenue: Counter<'instance'>;
   readonly #ratelimits: Counter<'command'>;
   readonly #broadcasts: Counter<'kind'>;
+  // Labelled children by their label values (fixed sets, so bounded):
+  // prom-client would hash the label object again on every call.
+  readonly #requestSeries = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'command'> }>();
+  readonly #saleSeries = new Map<string, { sales: Counter.Internal; revenue: Counter.Internal }>();
 
   constructor(shard: string) {
     this.registry.setDefaultLabels({ shard });
@@ -46,14 +50,25 @@ export class Metrics {
   /** One answered request; `command` is only used as a label when it is a known command. */
   request(command: string | undefined, outcome: string, seconds: number): void {
     const label = command !== undefined && COMMANDS.has(command) ? command : 'unknown';
-    this.#requests.inc({ command: label, outcome });
-    this.#duration.observe({ command: label }, seconds);
+    const key = `${label} ${outcome}`;
+    let series = this.#requestSeries.get(key);
+    if (!series) {
+      series = { count: this.#requests.labels({ command: label, outcome }), time: this.#duration.labels({ command: label }) };
+      this.#requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.time.observe(seconds);
     if (outcome === 'ratelimit') this.#ratelimits.inc({ command: label });
   }
 
   sale(instance: string, cents: number): void {
-    this.#sales.inc({ instance });
-    if (cents > 0) this.#revenue.inc({ instance }, cents);
+    let series = this.#saleSeries.get(instance);
+    if (!series) {
+      series = { sales: this.#sales.labels({ instance }), revenue: this.#revenue.labels({ instance }) };
+      this.#saleSeries.set(instance, series);
+    }
+    series.sales.inc();
+    if (cents > 0) series.revenue.inc(cents);
   }
 
   broadcastsSent(kind: 'updatepos' | 'broadcast', count: number): void {
