@@ -15,6 +15,7 @@ import { Metrics } from './metrics.js';
 import { AdminApi } from '../admin/router.js';
 import { Arrivals } from './arrivals.js';
 import { EventRelay } from './event-relay.js';
+import { Heartbeat } from './heartbeat.js';
 import type { ShardPeers } from './shard-peers.js';
 import { handleHttp, splitTarget } from './http.js';
 import { RateLimiter, SlidingCounter } from './rate-limiter.js';
@@ -48,7 +49,7 @@ export class Gateway {
   readonly #arrivals = new Arrivals(() => this.#o.store.requestArrived?.());
   readonly #metrics: Metrics;
   readonly #admin: AdminApi;
-  #heartbeat: NodeJS.Timeout | undefined;
+  #heartbeat: Heartbeat<Connection> | undefined;
   #closing = false;
 
   private constructor(options: FullOptions, signingKey: Buffer) {
@@ -90,8 +91,7 @@ export class Gateway {
         resolve();
       });
     });
-    gateway.#heartbeat = setInterval(() => gateway.#pingAll(), options.config.pingIntervalMs);
-    gateway.#heartbeat.unref();
+    gateway.#heartbeat = new Heartbeat(options.config.pingIntervalMs, (due) => gateway.#ping(due));
     return gateway;
   }
 
@@ -172,6 +172,7 @@ export class Gateway {
     let set = this.#byInstance.get(instance.id);
     if (!set) this.#byInstance.set(instance.id, (set = new Set()));
     set.add(conn);
+    const slice = this.#heartbeat?.add(conn);
     this.#metrics.connectionOpened(instance.slug);
     const opened = Date.now();
     let requests = 0;
@@ -193,6 +194,7 @@ export class Gateway {
     ws.on('error', (err) => log.debug({ err: err.message, instance: instance.slug }, 'websocket error'));
     ws.on('close', (code) => {
       set.delete(conn);
+      if (slice !== undefined) this.#heartbeat?.delete(conn, slice);
       this.#metrics.connectionClosed(instance.slug);
       log.info({ instance: instance.slug, address, code, requests, ms: Date.now() - opened }, 'connection closed');
     });
@@ -220,18 +222,20 @@ export class Gateway {
     this.#metrics.broadcastsSent(event.kind, sent);
   }
 
-  /** Pings every connection, and tells the store which devices are still here (the dashboard's "online"). */
-  #pingAll(): void {
+  /** Pings the connections that are due, and tells the store which devices are still here (the dashboard's "online"). */
+  #ping(due: ReadonlySet<Connection>): void {
+    const devices = new Map<number, string[]>();
+    for (const conn of due) {
+      conn.ping();
+      const uuid = conn.session.deviceUuid;
+      if (!uuid) continue;
+      const list = devices.get(conn.instanceId);
+      if (list) list.push(uuid);
+      else devices.set(conn.instanceId, [uuid]);
+    }
     const now = this.#o.now().toISOString();
-    for (const [instanceId, set] of this.#byInstance) {
-      const devices: string[] = [];
-      for (const conn of set) {
-        conn.ping();
-        if (conn.session.deviceUuid) devices.push(conn.session.deviceUuid);
-      }
-      if (devices.length > 0) {
-        this.#o.store.touchDevices(instanceId, devices, this.#o.config.shard, now).catch((e: unknown) => this.#o.log.error({ err: e }, 'touching devices failed'));
-      }
+    for (const [instanceId, uuids] of devices) {
+      this.#o.store.touchDevices(instanceId, uuids, this.#o.config.shard, now).catch((e: unknown) => this.#o.log.error({ err: e }, 'touching devices failed'));
     }
   }
 
@@ -241,7 +245,7 @@ export class Gateway {
    */
   async close(): Promise<void> {
     this.#closing = true;
-    clearInterval(this.#heartbeat);
+    this.#heartbeat?.stop();
     await this.#relay.stop();
     // Frames already read are started now, so they count as in flight below.
     this.#arrivals.flush();

@@ -175,4 +175,32 @@ describe('heartbeat (§1)', () => {
       await own.stop();
     }
   });
+  test('with an interval of several slices, connections in every slice are pinged and a mute one in any of them is terminated', async () => {
+    // 300 ms: three slices of 100 ms, and three mute connections dealt one into each.
+    const own = await startServer(['--ping-interval-ms', '300']);
+    try {
+      const mutes = await Promise.all(
+        [0, 1, 2].map(async () => {
+          const mute = new WebSocket(`${own.url}/?instance=demo&Content-Type=json`, { autoPong: false });
+          const state = { pings: 0, closed: new Promise<number>((resolve) => mute.once('close', (c) => resolve(c))) };
+          mute.on('ping', () => (state.pings += 1));
+          await new Promise<void>((resolve, reject) => {
+            mute.once('open', () => resolve());
+            mute.once('error', reject);
+          });
+          return state;
+        }),
+      );
+      const alive = await Terminal.connect(own.url, '/?instance=demo&Content-Type=json');
+      for (const mute of mutes) {
+        assert.notEqual(await mute.closed, 1000);
+        assert.ok(mute.pings >= 2, `two pings were missed before the end (${mute.pings})`);
+      }
+      expectEvent(await alive.request('getstatus', { api_key: KEYS.demo }), 'getstatus');
+      assert.equal(alive.closeCode, undefined);
+      alive.close();
+    } finally {
+      await own.stop();
+    }
+  });
 });
