@@ -49,7 +49,7 @@ export class Gateway {
   readonly #arrivals = new Arrivals(() => this.#o.store.requestArrived?.());
   readonly #metrics: Metrics;
   readonly #admin: AdminApi;
-  #heartbeat: Heartbeat<Connection> | undefined;
+  readonly #heartbeat: Heartbeat<Connection>;
   #closing = false;
 
   private constructor(options: FullOptions, signingKey: Buffer) {
@@ -77,6 +77,7 @@ export class Gateway {
       });
     });
     this.#relay = new EventRelay(store, config.eventPollMs, (event) => this.#deliver(event), log, options.peers);
+    this.#heartbeat = new Heartbeat(config.pingIntervalMs, (due) => this.#ping(due));
   }
 
   /** Starts a gateway listening on the configured host and port. */
@@ -91,7 +92,6 @@ export class Gateway {
         resolve();
       });
     });
-    gateway.#heartbeat = new Heartbeat(options.config.pingIntervalMs, (due) => gateway.#ping(due));
     return gateway;
   }
 
@@ -172,7 +172,7 @@ export class Gateway {
     let set = this.#byInstance.get(instance.id);
     if (!set) this.#byInstance.set(instance.id, (set = new Set()));
     set.add(conn);
-    const slice = this.#heartbeat?.add(conn);
+    const slice = this.#heartbeat.add(conn);
     this.#metrics.connectionOpened(instance.slug);
     const opened = Date.now();
     let requests = 0;
@@ -194,7 +194,7 @@ export class Gateway {
     ws.on('error', (err) => log.debug({ err: err.message, instance: instance.slug }, 'websocket error'));
     ws.on('close', (code) => {
       set.delete(conn);
-      if (slice !== undefined) this.#heartbeat?.delete(conn, slice);
+      this.#heartbeat.delete(conn, slice);
       this.#metrics.connectionClosed(instance.slug);
       log.info({ instance: instance.slug, address, code, requests, ms: Date.now() - opened }, 'connection closed');
     });
@@ -245,7 +245,7 @@ export class Gateway {
    */
   async close(): Promise<void> {
     this.#closing = true;
-    this.#heartbeat?.stop();
+    this.#heartbeat.stop();
     await this.#relay.stop();
     // Frames already read are started now, so they count as in flight below.
     this.#arrivals.flush();
