@@ -1,5 +1,7 @@
 /** How often a slice of the connections is pinged. */
 const SLICE_MS = 100;
+/** Slices at most, whatever the interval (each is a Set): longer intervals get longer ticks. */
+const MAX_SLICES = 600;
 
 /**
  * Beats every member once per interval, one slice at a time. Pinging all
@@ -7,8 +9,9 @@ const SLICE_MS = 100;
  * connections (a send each, then all their pongs together), and every
  * request that came in meanwhile waited; in the festival benchmark those
  * stalls, twice a minute, were a large part of the p99. Members are dealt
- * round robin into interval / 100 ms slices, and one slice is beaten every
- * 100 ms, so each member still gets one beat per interval.
+ * round robin into interval / 100 ms slices (600 at most), and one slice is
+ * beaten every interval / slices, so each member still gets one beat per
+ * interval.
  */
 export class Heartbeat<T> {
   readonly #slices: Set<T>[];
@@ -18,7 +21,7 @@ export class Heartbeat<T> {
   #due = 0;
 
   constructor(intervalMs: number, beat: (due: ReadonlySet<T>) => void) {
-    const count = Math.max(1, Math.floor(intervalMs / SLICE_MS));
+    const count = Math.min(MAX_SLICES, Math.max(1, Math.floor(intervalMs / SLICE_MS)));
     this.#slices = Array.from({ length: count }, () => new Set<T>());
     this.#beat = beat;
     this.#timer = setInterval(() => this.tick(), intervalMs / count);

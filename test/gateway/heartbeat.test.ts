@@ -44,3 +44,12 @@ test('an interval shorter than a slice is one slice: every member at every beat'
   assert.deepEqual(sizes, [2, 2]);
   assert.deepEqual(Object.fromEntries(beats), { a: 2, b: 2 });
 });
+
+test('a long interval is cut into 600 slices at most', () => {
+  const { heartbeat, beats, sizes } = counted(3_600_000);
+  for (let i = 0; i < 1200; i++) heartbeat.add(`conn-${i}`);
+  for (let i = 0; i < 600; i++) heartbeat.tick();
+  assert.ok(sizes.every((n) => n === 2), 'two members in each of the 600 slices');
+  assert.equal(beats.size, 1200);
+  assert.ok([...beats.values()].every((n) => n === 1));
+});
